@@ -1,0 +1,39 @@
+// The action's run: read the mode, delegate to it, fail with one clear message.
+import * as core from '@actions/core';
+import { UserError, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+
+const MODES = ['triage', 'remediate', 'rotate', 'validate'] as const;
+type Mode = (typeof MODES)[number];
+
+type ModeRunner = (log: Logger) => Promise<void>;
+
+// Modes are registered here as they are implemented.
+const runners: Partial<Record<Mode, ModeRunner>> = {};
+
+export const coreLogger: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  error: (m) => core.error(m),
+};
+
+function readMode(): Mode {
+  const raw = core.getInput('mode').trim() || 'triage';
+  const mode = MODES.find((m) => m === raw.toLowerCase());
+  if (!mode) throw new UserError(`input mode: '${raw}' is not one of ${MODES.join(', ')}`);
+  return mode;
+}
+
+export async function run(): Promise<void> {
+  try {
+    const mode = readMode();
+    const runner = runners[mode];
+    if (!runner) throw new UserError(`mode ${mode} is not available yet`);
+    await runner(coreLogger);
+  } catch (error) {
+    const message = errorMessage(error).replace(/\s*\n\s*/g, ' ');
+    core.setFailed(error instanceof UserError ? message : `unexpected failure: ${message}`);
+    if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack);
+  }
+}
