@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, errorMessage } from './errors.js';
 import type { Logger } from './log.js';
+import { runExplain } from './modes/explain.js';
 
 interface Command {
   usage: string;
@@ -28,6 +29,7 @@ const commands: Record<string, Command> = {
     usage: 'kv-alert-playbook explain --alert <file|-> [--playbook <file>] [--json]',
     summary: 'Print the normalised alert and why each playbook rule did or did not match.',
     options: { ...common, alert: { type: 'string' }, playbook: { type: 'string' }, json: { type: 'boolean' } },
+    run: runExplain,
   },
   triage: {
     usage: 'kv-alert-playbook triage --alert <file|-> [--playbook <file>] [--dry-run] [--no-azure] [--json]',

@@ -1,0 +1,104 @@
+// `kv-alert-playbook explain`: read one alert, normalise it, print it (and, once playbooks land, why each rule
+// did or did not match). Warnings go to the logger (stderr in the CLI); the result goes to stdout.
+import { open } from 'node:fs/promises';
+import { UserError, errorMessage } from '../errors.js';
+import { alertFromText } from '../alert/intake.js';
+import { normalizeAlert, type NormalizedAlert } from '../alert/normalize.js';
+import { MAX_PAYLOAD_BYTES } from '../alert/payload.js';
+import type { Alert } from '../alert/types.js';
+import type { Logger } from '../log.js';
+
+export interface RuleExplanation {
+  name: string;
+  matched: boolean;
+  reasons: string[];
+}
+
+/** `explain --json` output (DESIGN.md). Rules and steps stay empty until a playbook is evaluated. */
+export interface ExplainResult {
+  alert: Alert;
+  rules: RuleExplanation[];
+  steps: unknown[];
+}
+
+export function explainAlert(normalized: NormalizedAlert): ExplainResult {
+  return { alert: normalized.alert, rules: [], steps: [] };
+}
+
+async function readLimited(source: AsyncIterable<Buffer | string>, what: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_PAYLOAD_BYTES) throw new UserError(`${what}: over the 1 MiB limit`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads `--alert <file|->` (`-` = stdin), refusing more than 1 MiB without reading it all. */
+export async function readAlertArg(
+  arg: string,
+  stdin: AsyncIterable<Buffer | string> = process.stdin,
+): Promise<string> {
+  if (arg === '-') return readLimited(stdin, '--alert -');
+  let handle;
+  try {
+    handle = await open(arg, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`--alert ${arg}: ${code === 'ENOENT' ? 'no such file' : errorMessage(error)}`);
+  }
+  try {
+    return await readLimited(handle.createReadStream(), `--alert ${arg}`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`--alert ${arg}: ${errorMessage(error)}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+const dash = (value: string | undefined) => value ?? '-';
+
+/** Human-readable summary. Every string in it was cleaned or validated by normalisation. */
+export function formatExplain(result: ExplainResult, documented: boolean): string {
+  const a = result.alert;
+  const typeNotes = [documented ? 'documented' : 'undocumented', ...(a.simulated ? ['simulated'] : [])];
+  const ops = a.operations.map((o) => `${o.name} x${o.count}`).join(', ');
+  const lines = [
+    `Alert       ${a.id}`,
+    `Type        ${a.type} (${typeNotes.join(', ')})`,
+    `Name        ${a.displayName}`,
+    `Severity    ${a.severity}    Status ${a.status}    Form ${a.form}`,
+    `Window      ${a.startTime} .. ${a.endTime}`,
+    `Vault       ${a.vault.name} (subscription ${a.vault.subscriptionId}, resource group ${a.vault.resourceGroup})`,
+    `            ${a.vault.resourceId}`,
+    `Caller IP   ${dash(a.source.ip)}`,
+    `Object ID   ${dash(a.source.objectId)}`,
+    `UPN         ${dash(a.source.upn)}`,
+    `App ID      ${dash(a.source.appId)}`,
+    `Tenant      ${dash(a.source.tenantId)}`,
+    `User agent  ${dash(a.source.userAgent)}`,
+    `Operations  ${ops || '-'}`,
+    `Targets     ${a.targets.length ? a.targets.join(', ') : '-'}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runExplain(args: { values: Record<string, unknown>; log: Logger }): Promise<number> {
+  const { values, log } = args;
+  const alertArg = values.alert;
+  if (typeof alertArg !== 'string' || alertArg === '') {
+    throw new UserError('explain: --alert <file|-> is required');
+  }
+  if (values.playbook !== undefined) throw new UserError('explain: --playbook is not available yet');
+  const normalized = normalizeAlert(alertFromText(await readAlertArg(alertArg), `--alert ${alertArg}`));
+  for (const warning of normalized.warnings) log.warning(warning);
+  const result = explainAlert(normalized);
+  process.stdout.write(
+    values.json ? `${JSON.stringify(result, null, 2)}\n` : formatExplain(result, normalized.documented),
+  );
+  return 0;
+}
