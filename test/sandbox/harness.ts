@@ -132,7 +132,7 @@ export async function runAction(sandbox: Sandbox, options: RunOptions = {}): Pro
     };
     for (const name of Object.values(files)) writeFileSync(join(dir, name), '');
     writeFileSync(join(dir, files.event), JSON.stringify(event.payload));
-    const { owner, repo } = sandbox.scenario.github;
+    const { owner } = sandbox.scenario.github;
     // The runner does not export GITHUB_TOKEN to an action; the action gets it through its github-token input.
     const { GITHUB_TOKEN: _token, ...sandboxEnv } = sandbox.env(job);
     const env: Record<string, string> = {

@@ -1,5 +1,5 @@
 // The Actions OIDC token a job's runner hands out: an RS256 JWT from the fake GitHub's issuer, valid 5 minutes.
-import { createHash, createPublicKey, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { SandboxContext } from '../core/types.js';
 import type { SeedJob } from './scenario.js';
 import type { GitHubState } from './state.js';
@@ -16,7 +16,7 @@ export function keyId(publicKey: KeyObject): string {
 }
 
 export function jwks(ctx: SandboxContext): { keys: Record<string, unknown>[] } {
-  const jwk = createPublicKey(ctx.oidcPublicKey).export({ format: 'jwk' });
+  const jwk = ctx.oidcPublicKey.export({ format: 'jwk' });
   return { keys: [{ ...jwk, kid: keyId(ctx.oidcPublicKey), use: 'sig', alg: 'RS256' }] };
 }
 
