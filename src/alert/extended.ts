@@ -1,25 +1,19 @@
-// Parsers for the odd formats inside Key Vault ExtendedProperties. Pure; each returns what it could read and why
-// it refused the rest.
+// Parsers for the odd formats inside Key Vault ExtendedProperties. Pure; each returns what it could read and what
+// it refused.
 import type { AlertOperation } from './types.js';
-import { quote } from './values.js';
-
-export interface Parsed<T> {
-  value: T;
-  problems: string[];
-}
 
 const OPERATION_ITEM = /^([A-Za-z][A-Za-z0-9_.]{0,63})\s*:\s*(\d{1,9})$/;
 
-/** `"[SecretGet:3, SecretList:5]"` (not JSON) → operations; repeated names are summed, order kept. */
-export function parseOperations(text: string): Parsed<AlertOperation[]> {
-  const problems: string[] = [];
+/** `"[SecretGet:3, SecretList:5]"` (not JSON) → operations (repeated names summed, order kept) and the items refused. */
+export function parseOperations(text: string): { operations: AlertOperation[]; rejected: string[] } {
+  const rejected: string[] = [];
   const inner = text.trim().replace(/^\[/, '').replace(/\]$/, '').trim();
   const byName = new Map<string, AlertOperation>();
   if (inner !== '') {
     for (const item of inner.split(',')) {
       const m = OPERATION_ITEM.exec(item.trim());
       if (!m) {
-        problems.push(`${quote(item.trim())} is not Name:count`);
+        rejected.push(item.trim());
         continue;
       }
       const [, name, count] = m as unknown as [string, string, string];
@@ -28,7 +22,7 @@ export function parseOperations(text: string): Parsed<AlertOperation[]> {
       else byName.set(name.toLowerCase(), { name, count: Number(count) });
     }
   }
-  return { value: [...byName.values()], problems };
+  return { operations: [...byName.values()], rejected };
 }
 
 // Key Vault data-plane hosts in the public and sovereign clouds, and Managed HSM.

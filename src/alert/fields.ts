@@ -10,6 +10,7 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 export function typeName(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';

@@ -188,6 +188,7 @@ function readActivityLog(root: Fields, operation: Field<unknown>): AlertView {
   if (timestamp) view.eventTime = timestamp;
   const sub = root.string('subscriptionId');
   const rg = root.string('resourceGroupName');
-  if (sub && rg) view.context = { subscriptionId: sub.value, resourceGroup: rg.value, source: 'alert.subscriptionId' };
+  if (sub && rg)
+    view.context = { subscriptionId: sub.value, resourceGroup: rg.value, source: `${sub.name} and ${rg.name}` };
   return view;
 }

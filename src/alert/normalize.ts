@@ -190,7 +190,7 @@ function resolveVault(view: AlertView, entities: AlertEntities, warnings: string
     vault = buildVault(view.context.subscriptionId, view.context.resourceGroup, compromised);
     if (vault) {
       warnings.push(
-        `vault: no resource id in the alert; built ${quote(vault.resourceId)} from CompromisedEntity and ${view.context.source}`,
+        `vault: no resource id in the alert; built ${JSON.stringify(vault.resourceId)} from CompromisedEntity and ${view.context.source}`,
       );
     }
   }
@@ -290,9 +290,9 @@ function resolveOperations(view: AlertView, warnings: string[]): Alert['operatio
     warnings.push(`operations: dropped ${hit.name}: expected text, got ${typeName(hit.value)}`);
     return [];
   }
-  const { value, problems } = parseOperations(hit.value);
-  for (const problem of problems) warnings.push(`operations: dropped ${problem} from ${hit.name}`);
-  return value;
+  const { operations, rejected } = parseOperations(hit.value);
+  for (const item of rejected) warnings.push(`operations: dropped ${quote(item)} from ${hit.name}: not Name:count`);
+  return operations;
 }
 
 function resolveTargets(view: AlertView, warnings: string[]): string[] {

@@ -23,11 +23,11 @@ export function isGuid(text: string): boolean {
 const UPN = /^[A-Za-z0-9._%+\-'!#$&*/=?^`{|}~]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 const UPN_MAX = 256;
 
+/** Exactly a UPN: surrounding whitespace is refused too, as it never occurs in a real one. */
 export function checkUpn(text: string): Checked {
-  const t = text.trim();
-  if (t.length > UPN_MAX) return { ok: false, reason: `longer than ${UPN_MAX} characters` };
-  if (!UPN.test(t)) return { ok: false, reason: 'not a user principal name (user@domain)' };
-  return { ok: true, value: t };
+  if (text.length > UPN_MAX) return { ok: false, reason: `longer than ${UPN_MAX} characters` };
+  if (!UPN.test(text)) return { ok: false, reason: 'not a user principal name (user@domain)' };
+  return { ok: true, value: text };
 }
 
 // Characters that could hide or reorder text in a terminal or an issue: C0/C1 controls, zero-width and bidi marks.
@@ -46,7 +46,7 @@ export function cleanText(text: string, max: number): { value: string; truncated
 export function quote(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   const chars = Array.from(text ?? String(value));
-  const short = chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : text;
+  const short = chars.length > 200 ? `${chars.slice(0, 199).join('')}…` : text;
   return JSON.stringify(short);
 }
 
