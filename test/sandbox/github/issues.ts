@@ -269,7 +269,11 @@ export function searchIssues(c: RouteContext): SandboxResponse {
       total_count: results.length,
       incomplete_results: false,
       search_type: 'lexical',
-      items: page.items.map((i) => ({ ...render(c, i), score: 1 })),
+      // The search item schema types `body` as a string only: an issue without a body has none here.
+      items: page.items.map((i) => {
+        const { body, ...item } = render(c, i);
+        return { ...item, ...(body === null ? {} : { body }), score: 1 };
+      }),
     },
     200,
     page.headers,
