@@ -85,6 +85,11 @@ export const ROLES: Record<RoleName, RoleDefinition> = {
     actions: ['Microsoft.Authorization/*/read', 'Microsoft.Security/*/read', 'Microsoft.Insights/*/read', '*/read'],
     dataActions: [],
   },
+  'Security Admin': {
+    id: 'fb1c8493-542b-48eb-b624-b4c8fea62acd',
+    actions: ['*/read', 'Microsoft.Security/*', 'Microsoft.Authorization/policyAssignments/*'],
+    dataActions: [],
+  },
 };
 
 export function roleDefinitionId(subscriptionId: string, role: RoleName): string {

@@ -15,7 +15,8 @@ export type RoleName =
   | 'Key Vault Crypto Officer'
   | 'Key Vault Certificates Officer'
   | 'Log Analytics Reader'
-  | 'Security Reader';
+  | 'Security Reader'
+  | 'Security Admin';
 
 export interface AzureScenario {
   /** The home tenant of the vaults and identities (a GUID). */

@@ -1,6 +1,7 @@
 // Test support for the fake Azure's self-tests and contract tests: a small scenario with every kind of
 // object, and a running core with only the Azure fakes attached.
 import { generateKeyPairSync } from 'node:crypto';
+import { request as httpsRequest } from 'node:https';
 import { startCore, type SandboxCore } from '../core/index.js';
 import type { SandboxContext } from '../core/types.js';
 import { signJwtRs256 } from './jwt.js';
@@ -13,6 +14,7 @@ export const RG = 'rg-secrets';
 export const VAULT = 'kv-prod';
 export const VAULT_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.KeyVault/vaults/${VAULT}`;
 export const POLICY_VAULT = 'kv-legacy';
+export const POLICY_VAULT_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.KeyVault/vaults/${POLICY_VAULT}`;
 export const WORKSPACE_CUSTOMER_ID = '5c1b3e0d-8f8e-4b7e-9a59-0c1d2e3f4a5b';
 export const WORKSPACE_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-sec`;
 
@@ -79,6 +81,7 @@ export function testScenario(): AzureScenario {
       { principalId: RESPONDER.objectId, role: 'Key Vault Crypto Officer', scope: VAULT_ID },
       { principalId: RESPONDER.objectId, role: 'Key Vault Certificates Officer', scope: VAULT_ID },
       { principalId: RESPONDER.objectId, role: 'User Access Administrator', scope: VAULT_ID },
+      { principalId: RESPONDER.objectId, role: 'Key Vault Contributor', scope: POLICY_VAULT_ID },
       { principalId: RESPONDER.objectId, role: 'Log Analytics Reader', scope: WORKSPACE_ID },
       { principalId: RESPONDER.objectId, role: 'Security Reader', scope: `/subscriptions/${SUBSCRIPTION}` },
       { principalId: READER.objectId, role: 'Reader', scope: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}` },
@@ -194,4 +197,38 @@ export async function startAzure(scenario: AzureScenario = testScenario()): Prom
     },
     close: () => core.close(),
   };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** One HTTPS request to a production URL through the sandbox agent, for checks below the SDKs (shapes, headers). */
+export function rawRequest(
+  core: SandboxCore,
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method, agent: core.agent, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = text ? (JSON.parse(text) as unknown) : undefined;
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
