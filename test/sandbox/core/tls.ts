@@ -1,6 +1,7 @@
 // A throwaway CA and a server certificate for the production Azure host names, made with openssl at start.
 // The CA goes to a file for NODE_EXTRA_CA_CERTS (child processes) and stays in memory for in-process agents.
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AZURE_HOSTS } from './types.js';
@@ -30,14 +31,19 @@ function openssl(dir: string, args: string[]): void {
   }
 }
 
-/** Writes ca.crt, server.crt and server.key (P-256, valid 2 days) into `dir`, which must exist. */
+/** Writes ca.crt, server.crt and their P-256 keys (valid 2 days) into `dir`, which must exist. */
 export function generateTls(dir: string): SandboxTls {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  // Keys from node (no process start); openssl only signs: once for the CA, once for the server certificate.
+  const keyPem = (): string =>
+    generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+  writeFileSync(join(dir, 'ca.key'), keyPem(), { mode: 0o600 });
+  writeFileSync(join(dir, 'server.key'), keyPem(), { mode: 0o600 });
   openssl(dir, [
     'req',
     '-x509',
-    ...ec,
-    '-keyout',
+    '-key',
     'ca.key',
     '-out',
     'ca.crt',
@@ -52,35 +58,25 @@ export function generateTls(dir: string): SandboxTls {
   ]);
   openssl(dir, [
     'req',
-    '-new',
-    ...ec,
-    '-keyout',
+    '-x509',
+    '-key',
     'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=kv-alert-playbook sandbox',
-  ]);
-  writeFileSync(
-    join(dir, 'server.ext'),
-    `subjectAltName=${CERTIFICATE_NAMES.join(',')}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`,
-  );
-  openssl(dir, [
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
     '-CA',
     'ca.crt',
     '-CAkey',
     'ca.key',
-    '-CAcreateserial',
     '-out',
     'server.crt',
     '-days',
     '2',
-    '-extfile',
-    'server.ext',
+    '-subj',
+    '/CN=kv-alert-playbook sandbox',
+    '-addext',
+    `subjectAltName=${CERTIFICATE_NAMES.join(',')}`,
+    '-addext',
+    'extendedKeyUsage=serverAuth',
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
   ]);
   const read = (name: string) => readFileSync(join(dir, name), 'utf8');
   return {
