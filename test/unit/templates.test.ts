@@ -495,6 +495,17 @@ describe('docs/azure-identities.json', () => {
       ),
     );
     for (const a of dataRoles) expect(a.condition).toBe("[variables('rbacVault')]");
+    // Remediate may delete role assignments on the vault, never create one (it could grant itself anything).
+    const rbacAdmin = vaultAssignments.find((a) =>
+      String(a.properties!.roleDefinitionId).includes('rbacAdministrator'),
+    )!;
+    expect(rbacAdmin.properties).toMatchObject({
+      condition: "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})))",
+      conditionVersion: '2.0',
+    });
+    expect(readFileSync('docs/azure-setup.md', 'utf8')).toContain(
+      `--condition "${String(rbacAdmin.properties!.condition)}" --condition-version 2.0`,
+    );
     const policy = template.resources.find((r) => r.type === 'Microsoft.KeyVault/vaults/accessPolicies')!;
     expect(policy.condition).toBe("[not(variables('rbacVault'))]");
     const rotate = (policy.properties!.accessPolicies as JsonObject[])[1]!.permissions as Record<string, string[]>;
