@@ -120,11 +120,12 @@ function readCommon(fields: Fields, form: AlertForm): AlertView {
 }
 
 function readFlat(root: Fields): AlertView {
+  const view = readCommon(root, 'workflow-automation');
   const camel = root.entries().some(([key]) => key === 'alertType');
-  const ext = objectField(root, 'ExtendedProperties');
   const exported =
-    EXPORT_MARKERS.some((key) => root.has(key)) || (ext !== undefined && ext.has('EffectiveAzureResourceId'));
-  return readCommon(root, !camel && exported ? 'event-hub' : 'workflow-automation');
+    EXPORT_MARKERS.some((key) => root.has(key)) || view.extendedProperties?.has('EffectiveAzureResourceId') === true;
+  if (!camel && exported) view.form = 'event-hub';
+  return view;
 }
 
 function readRest(root: Fields, properties: Fields): AlertView {

@@ -28,7 +28,7 @@ import { parseIp } from '../net/ip.js';
 import { lookupAlertType, lookupDisplayName, type AlertTypeInfo } from './catalog.js';
 import { accountUpn, readEntities, type AlertEntities } from './entities.js';
 import { checkTarget, parseOperations, splitTargets } from './extended.js';
-import { Fields, isObject, typeName, type JsonObject } from './fields.js';
+import { Fields, isObject, typeName } from './fields.js';
 import { readForm, type AlertView, type Field } from './forms.js';
 import { checkPayload } from './payload.js';
 import { buildVault, parseVaultResourceId } from './resource-id.js';
@@ -321,15 +321,17 @@ function resolveDisplayName(view: AlertView, info: AlertTypeInfo, warnings: stri
   return value || (info.entry?.displayName ?? info.type);
 }
 
-function resolveStatus(view: AlertView): string {
+function resolveStatus(view: AlertView, warnings: string[]): string {
   if (!view.status) return 'Unknown';
-  return cleanText(view.status.value, MAX_STATUS).value || 'Unknown';
+  const { value, truncated } = cleanText(view.status.value, MAX_STATUS);
+  if (truncated) warnings.push(`status: cut to ${MAX_STATUS} characters`);
+  return value || 'Unknown';
 }
 
 /** Normalises one alert in any of the five forms. */
 export function normalizeAlert(raw: unknown): NormalizedAlert {
   if (!isObject(raw)) throw new UserError(`alert: expected a JSON object, got ${typeName(raw)}`);
-  checkPayload(raw as JsonObject, 'alert');
+  checkPayload(raw, 'alert');
   const view = readForm(raw);
   const warnings: string[] = [];
   const info = resolveType(view);
@@ -348,7 +350,7 @@ export function normalizeAlert(raw: unknown): NormalizedAlert {
     simulated: info.simulated,
     displayName: resolveDisplayName(view, info, warnings),
     severity,
-    status: resolveStatus(view),
+    status: resolveStatus(view, warnings),
     startTime,
     endTime,
     vault,

@@ -5,9 +5,9 @@ import { isObject, typeName, type JsonObject } from './fields.js';
 /** Largest alert payload accepted, in bytes of JSON text (a Defender alert is a few KiB). */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 /** Deepest nesting accepted (Defender entities nest about 5 levels). */
-export const MAX_DEPTH = 32;
+const MAX_DEPTH = 32;
 /** Longest single string accepted anywhere in the payload. */
-export const MAX_STRING = 64 * 1024;
+const MAX_STRING = 64 * 1024;
 
 /** Parses JSON text that must hold one object. `what` names the input in messages (e.g. "client_payload.alert"). */
 export function parseJsonObject(text: string, what: string): JsonObject {

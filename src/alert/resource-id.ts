@@ -32,10 +32,6 @@ export function buildVault(subscriptionId: string, resourceGroup: string, name: 
   );
 }
 
-export function isVaultName(text: string): boolean {
-  return VAULT_NAME.test(text);
-}
-
 const ALERT_ID =
   /^\/subscriptions\/([^/]+)\/(?:resourcegroups\/([^/]+)\/)?providers\/microsoft\.security\/locations\/[A-Za-z0-9]{1,64}\/alerts\/([A-Za-z0-9][A-Za-z0-9_.-]{0,255})$/i;
 

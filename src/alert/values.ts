@@ -11,7 +11,7 @@ export function checkGuid(text: string): Checked {
   const t = text.trim();
   if (!GUID.test(t)) return { ok: false, reason: 'not a GUID' };
   const value = t.toLowerCase();
-  if (value === ZERO_GUID) return { ok: false, reason: 'the all-zero GUID is not a real principal' };
+  if (value === ZERO_GUID) return { ok: false, reason: 'the all-zero GUID is a placeholder, not a real id' };
   return { ok: true, value };
 }
 

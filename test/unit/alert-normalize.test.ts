@@ -47,9 +47,9 @@ describeWithReference('real Defender samples (reference data, read in place)', (
       'vault: subscription id "11111111-1111-1111-1111-1111111111" is not a GUID',
       'source.ip: dropped "00.00.00.00" from alert.ExtendedProperties["Attacker IP Address"]: not a valid IP address',
       'source.ip: dropped "00.00.00.00" from ip entity 1: not a valid IP address',
-      'source.objectId: dropped "00000000-0000-0000-0000-000000000000" from alert.ExtendedProperties["Attacker Object ID"]: the all-zero GUID is not a real principal',
-      'source.objectId: dropped "00000000-0000-0000-0000-000000000000" from account entity 1: the all-zero GUID is not a real principal',
-      'source.appId: dropped "00000000-0000-0000-0000-000000000000" from alert.ExtendedProperties["Application ID"]: the all-zero GUID is not a real principal',
+      'source.objectId: dropped "00000000-0000-0000-0000-000000000000" from alert.ExtendedProperties["Attacker Object ID"]: the all-zero GUID is a placeholder, not a real id',
+      'source.objectId: dropped "00000000-0000-0000-0000-000000000000" from account entity 1: the all-zero GUID is a placeholder, not a real id',
+      'source.appId: dropped "00000000-0000-0000-0000-000000000000" from alert.ExtendedProperties["Application ID"]: the all-zero GUID is a placeholder, not a real id',
       'source.tenantId: dropped "tenant" from alert.ResourceIdentifiers[1].AadTenantId: not a GUID',
     ]);
   });

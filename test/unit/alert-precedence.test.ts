@@ -256,9 +256,12 @@ describe('times, severity, status, display name', () => {
     expect(warnings).toEqual(['severity: the alert has none; using the documented Low']);
   });
 
-  it('status is kept as given; absent → "Unknown"', () => {
+  it('status is kept as given; absent → "Unknown"; capped at 64 characters', () => {
     expect(normalizeAlert(base({ Status: 'Dismissed' })).alert.status).toBe('Dismissed');
     expect(normalizeAlert(base()).alert.status).toBe('Unknown');
+    const long = normalizeAlert(base({ Status: 'x'.repeat(100) }));
+    expect(Array.from(long.alert.status)).toHaveLength(64);
+    expect(long.warnings).toEqual(['status: cut to 64 characters']);
   });
 
   it('display name: catalog name when absent; cleaned and capped at 512 characters', () => {
@@ -367,5 +370,31 @@ describe('entities and ExtendedProperties formats', () => {
       'targets: dropped "https://evil.example/secrets/c": not a Key Vault host',
       'targets: dropped "https://kv-one.vault.azure.net/keys/k?x=1": not a plain https URL',
     ]);
+  });
+});
+
+describe('form recognition', () => {
+  it.each([
+    ['PascalCase without export-only keys', {}, 'workflow-automation'],
+    ['PascalCase with AlertUri', { AlertUri: 'https://portal.azure.com/#blade/x' }, 'event-hub'],
+    [
+      'PascalCase with EffectiveAzureResourceId',
+      { ExtendedProperties: { EffectiveAzureResourceId: vaultId('kv-one') } },
+      'event-hub',
+    ],
+  ])('%s → %s', (_label, extra, form) => {
+    expect(normalizeAlert(base(extra)).alert.form).toBe(form);
+  });
+
+  it('camelCase keys → workflow-automation even with export-only keys', () => {
+    const camel = {
+      alertType: 'KV_AppAnomaly',
+      systemAlertId: 'id-1',
+      severity: 'Medium',
+      startTimeUtc: '2026-01-01T00:00:00Z',
+      azureResourceId: vaultId('kv-one'),
+      alertUri: 'https://portal.azure.com/#blade/x',
+    };
+    expect(normalizeAlert(camel).alert.form).toBe('workflow-automation');
   });
 });
