@@ -245,6 +245,16 @@ describe('example workflows', () => {
     for (const id of clientIds) expect(id).toMatch(/^\$\{\{ vars\.[A-Z_]+ \}\}$/);
   });
 
+  it('every repository variable the examples read is one docs/azure-setup.md tells you to set', () => {
+    const setup = readFileSync('docs/azure-setup.md', 'utf8');
+    const documented = new Set([...setup.matchAll(/gh variable set (\w+)/g)].map((m) => m[1]));
+    const used = loadExamples().flatMap(({ workflow }) =>
+      strings(workflow, '').flatMap(({ text }) => [...text.matchAll(/\bvars\.(\w+)/g)].map((m) => m[1])),
+    );
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) expect(documented).toContain(name);
+  });
+
   it('validate-playbook.yml validates the playbook on pull requests that change it', () => {
     const wf = example('validate-playbook.yml');
     const pr = wf.on?.pull_request as { paths?: string[] };
