@@ -74,7 +74,9 @@ describe('classifyIp', () => {
     const c = classifyIp({ ip });
     expect(c.classes).toEqual(['private']);
     expect(c.range).toBe(range);
-    expect(c.explanation).toMatch(/private address .*private network, VNet or private endpoint/);
+    expect(c.explanation).toMatch(
+      /private address.*: the request came through a private network, VNet or private endpoint/,
+    );
   });
 
   it.each([
