@@ -1,6 +1,6 @@
 // `kv-alert-playbook explain`: read one alert, normalise it, print it (and, once playbooks land, why each rule
 // did or did not match). Warnings go to the logger (stderr in the CLI); the result goes to stdout.
-import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { UserError, errorMessage } from '../errors.js';
 import { alertFromText } from '../alert/intake.js';
 import { normalizeAlert, type NormalizedAlert } from '../alert/normalize.js';
@@ -43,20 +43,14 @@ export async function readAlertArg(
   stdin: AsyncIterable<Buffer | string> = process.stdin,
 ): Promise<string> {
   if (arg === '-') return readLimited(stdin, '--alert -');
-  let handle;
   try {
-    handle = await open(arg, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`--alert ${arg}: ${code === 'ENOENT' ? 'no such file' : errorMessage(error)}`);
-  }
-  try {
-    return await readLimited(handle.createReadStream(), `--alert ${arg}`);
+    // A stream, so an oversized file is refused after 1 MiB rather than read whole.
+    return await readLimited(createReadStream(arg), `--alert ${arg}`);
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`--alert ${arg}: ${errorMessage(error)}`);
-  } finally {
-    await handle.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : errorMessage(error);
+    throw new UserError(`--alert ${arg}: ${reason}`);
   }
 }
 

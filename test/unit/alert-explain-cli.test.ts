@@ -95,6 +95,7 @@ describe('kv-alert-playbook explain', () => {
       'error: --alert test/fixtures/alerts/no-such.json: no such file',
     ],
     [['explain'], '', 'error: explain: --alert <file|-> is required'],
+    [['explain', '--alert', 'test/fixtures'], '', 'error: --alert test/fixtures: is a directory'],
   ])('bad input %j → exit 1 with one error line', (args, input, message) => {
     const r = cli(args, input);
     expect(r.status).toBe(1);
