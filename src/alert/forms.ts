@@ -74,7 +74,20 @@ export function readForm(raw: JsonObject): AlertView {
     }
   }
   if (root.has('AlertName') || root.has('AlertSeverity')) return readLogAnalytics(root);
+  refuseWrapper(root);
   return readFlat(root);
+}
+
+/** An event or client_payload saved whole: say which part holds the alert instead of "no AlertType". */
+function refuseWrapper(root: Fields): void {
+  if (root.has('AlertType')) return;
+  if (root.has('client_payload')) {
+    throw new UserError('alert: this is a repository_dispatch event; pass its client_payload.alert');
+  }
+  const inner = root.entry('alert');
+  if (inner && (isObject(inner.value) || typeof inner.value === 'string')) {
+    throw new UserError(`${inner.name}: the alert is wrapped; pass the value of this key`);
+  }
 }
 
 /** An array field; Log Analytics (and some re-serialisers) send it as a JSON string. */

@@ -87,6 +87,16 @@ const cases: Case[] = [
   ['not an object', () => normalizeAlert([]), 'alert: expected a JSON object, got an array'],
   ['no AlertType', () => normalizeAlert(without('AlertType')), 'alert: no AlertType; not a Defender for Cloud alert'],
   [
+    'a whole repository_dispatch event',
+    () => normalizeAlert({ action: 'kv-alert', client_payload: { alert: base() } }),
+    'alert: this is a repository_dispatch event; pass its client_payload.alert',
+  ],
+  [
+    'a client_payload saved whole',
+    () => normalizeAlert({ alert: base() }),
+    'alert.alert: the alert is wrapped; pass the value of this key',
+  ],
+  [
     'AlertType is a number',
     () => normalizeAlert(withField('AlertType', 12)),
     'alert.AlertType: expected a string, got a number',
