@@ -1,0 +1,76 @@
+// startSandbox composes the core, the fake GitHub and the fake Azure: every shipped scenario starts, an
+// in-process SDK client authenticates with a GitHub OIDC assertion and reads a secret, and close() frees all ports.
+import * as core from '@actions/core';
+import { ClientAssertionCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { listScenarios, loadScenario, startSandbox } from './index.js';
+
+const refused = (origin: string) =>
+  new Promise<string>((resolve) => {
+    const { hostname, port } = new URL(origin);
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+
+describe('shipped scenarios', () => {
+  it('ships the three documented scenarios', () => {
+    expect(listScenarios()).toEqual(['no-diagnostic-settings', 'tor-reads-three-secrets', 'user-on-rbac-vault']);
+  });
+
+  it.each(listScenarios())('%s starts, serves its repository and stops leaving no port open', async (name) => {
+    const sandbox = await startSandbox(loadScenario(name));
+    const origins = [sandbox.githubUrl, sandbox.azureOrigin, sandbox.proxyUrl];
+    try {
+      const res = await fetch(`${sandbox.githubUrl}/repos/contoso/secops/labels`, {
+        headers: { authorization: `token ${sandbox.actionToken}` },
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await sandbox.close();
+    }
+    for (const origin of origins) expect(await refused(origin)).toBe('ECONNREFUSED');
+  });
+
+  it('refuses an unknown scenario name, listing the shipped ones', () => {
+    expect(() => loadScenario('nope')).toThrow(/no scenario 'nope' \(shipped: no-diagnostic-settings, /);
+  });
+});
+
+describe('composed sandbox', () => {
+  it('a job bound to an environment gets an OIDC assertion the fake Entra accepts, then reads a secret with production URLs', async () => {
+    const scenario = loadScenario('tor-reads-three-secrets');
+    const sandbox = await startSandbox(scenario);
+    const saved = { ...process.env };
+    try {
+      const env = sandbox.env('rotate');
+      process.env.ACTIONS_ID_TOKEN_REQUEST_URL = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+      process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+      const options = sandbox.azureClientOptions();
+      const responder = scenario.azure.identities?.find((i) => i.displayName === 'kv-alert-playbook');
+      const credential = new ClientAssertionCredential(
+        scenario.azure.tenantId,
+        responder?.appId ?? '',
+        () => core.getIDToken('api://AzureADTokenExchange'),
+        options,
+      );
+      const client = new SecretClient('https://kv-payments-prod.vault.azure.net', credential, options);
+      const secret = await client.getSecret('db-password');
+      expect(secret.value).toBe('db-password-current');
+      const services = sandbox.requests.map((r) => `${r.service} ${r.status}`);
+      // @azure/identity 4.14 asks for the assertion more than once per token: count services, not requests.
+      expect(services[0]).toBe('keyvault 401');
+      expect(services).toContain('github 200');
+      expect(services.slice(-2)).toEqual(['entra 200', 'keyvault 200']);
+      expect(sandbox.requests.find((r) => r.service === 'github')?.identity).toBe('job:rotate');
+    } finally {
+      process.env = saved;
+      await sandbox.close();
+    }
+  });
+});
