@@ -1,4 +1,5 @@
 // Malformed payloads: each is refused with one line naming the field or problem, never a partial alert.
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { alertFromText, intakeFromEvent } from '../../src/alert/intake.js';
@@ -245,5 +246,42 @@ describe('malformed alert payloads', () => {
     const text = (error as Error).message;
     expect(text).toContain(message);
     expect(text).not.toMatch(/\n/);
+  });
+});
+
+describe('mutated fixtures', () => {
+  // Deterministic mutations (dropped keys, re-cased keys, hostile values) of our fixtures: each must give a
+  // complete alert or a UserError, never a TypeError or a partial result.
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const hostile = [null, 0, -1, '', ' ', '{', '[]', [], {}, [null], [{}], { $ref: '1' }, true, '\u0000', 'KV_X'];
+  const pickHostile = () => hostile[Math.floor(random() * hostile.length)];
+  const mutate = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map((v) => (random() < 0.1 ? pickHostile() : mutate(v)));
+    if (typeof value !== 'object' || value === null) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const r = random();
+      if (r < 0.05) continue;
+      out[r < 0.1 ? key.toLowerCase() : key] = r < 0.2 ? pickHostile() : mutate(v);
+    }
+    return out;
+  };
+  const dir = new URL('../fixtures/alerts/', import.meta.url);
+  const fixtures = readdirSync(dir).map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as unknown);
+
+  it('3,000 mutations: an alert with every contract field, or a UserError', () => {
+    const unexpected: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      try {
+        const { alert } = normalizeAlert(mutate(fixtures[i % fixtures.length]));
+        if (!alert.id || !alert.type || !alert.vault.resourceId || !alert.startTime || !alert.endTime) {
+          unexpected.push(`partial alert ${JSON.stringify(alert)}`);
+        }
+      } catch (error) {
+        if (!(error instanceof UserError)) unexpected.push(String(error));
+      }
+    }
+    expect(unexpected).toEqual([]);
   });
 });
