@@ -4,7 +4,7 @@ import { getClient, type Client } from '@azure-rest/core-client';
 import type { TokenCredential } from '@azure/core-auth';
 import { UserError } from '../errors.js';
 import type { Cloud } from './cloud.js';
-import { azureClientOptions } from './options.js';
+import type { AzureClientOptions } from './options.js';
 
 export interface ArmClient {
   get<T>(path: string, apiVersion: string): Promise<T | undefined>;
@@ -29,9 +29,9 @@ function failure(method: string, path: string, status: string, body: unknown): U
   return new UserError(`Azure ${method} ${path}: ${what}`);
 }
 
-export function createArmClient(cloud: Cloud, credential: TokenCredential): ArmClient {
+export function createArmClient(cloud: Cloud, credential: TokenCredential, options: AzureClientOptions): ArmClient {
   const client: Client = getClient(cloud.armEndpoint, credential, {
-    ...azureClientOptions(),
+    ...options,
     credentials: { scopes: [cloud.armScope] },
   });
   return {

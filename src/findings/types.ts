@@ -97,7 +97,15 @@ export interface QueryEvidence {
 }
 
 export type ImpactFindings =
-  | { status: 'measured'; evidence: QueryEvidence; rows: ImpactRow[]; callers: CallerRow[] }
+  | {
+      status: 'measured';
+      evidence: QueryEvidence;
+      rows: ImpactRow[];
+      /** The vault's callers before the alert (for the firewall's known callers). */
+      callers: CallerRow[];
+      /** Why the callers could not be listed, when they could not. */
+      callersUnavailable?: string;
+    }
   /** No workspace, no permission, a partial result: impact is unknown, and never feeds a change by itself. */
   | { status: 'unknown'; reason: string; timespan: { start: string; end: string } };
 
