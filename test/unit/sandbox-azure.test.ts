@@ -6,14 +6,18 @@ import { ClientAssertionCredential, ClientSecretCredential } from '@azure/identi
 import { CertificateClient, DefaultCertificatePolicy } from '@azure/keyvault-certificates';
 import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query-logs';
+import { buildCallersQuery, buildImpactQuery } from '../../src/impact/kql.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { azureClientOptions, type AzureClientOptions } from '../sandbox/core/index.js';
 import { accessTokenFor } from '../sandbox/azure/index.js';
 import {
   OUTSIDER,
   POLICY_VAULT,
+  CURRENT_VERSION,
   RG,
   READER,
+  TOR_IP,
   RESPONDER,
   rawRequest,
   startAzure,
@@ -22,6 +26,7 @@ import {
   USER,
   VAULT,
   VAULT_ID,
+  WORKSPACE_CUSTOMER_ID,
   WORKSPACE_ID,
   type RunningAzure,
 } from '../sandbox/azure/testing.js';
@@ -537,5 +542,114 @@ describe('faults reach the SDK as the real service would send them', () => {
     const client = new KeyVaultManagementClient(secretCredential(RESPONDER), SUBSCRIPTION, opts);
     const error = await rejection(client.vaults.get(RG, VAULT));
     expect(error.statusCode).toBe(429);
+  });
+});
+
+describe("Log Analytics: the action's own queries over seeded audit records", () => {
+  const window = { start: '2026-11-29T10:00:00Z', end: '2026-11-29T11:00:00Z' };
+  const timespan = { startTime: new Date(window.start), endTime: new Date(window.end) };
+  const impact = buildImpactQuery({ vaultResourceId: VAULT_ID, ...window, ip: TOR_IP, objectId: OUTSIDER.objectId });
+  const expectedImpact = [
+    ['secret', '', '', 'SecretList', 'OK', 200, 1],
+    ['secret', 'api-key', '', 'Authentication', 'Unauthorized', 401, 1],
+    ['secret', 'api-key', '', 'SecretGet', 'Forbidden', 403, 1],
+    ['secret', 'db-password', CURRENT_VERSION, 'SecretGet', 'OK', 200, 2],
+  ];
+
+  function logs(who: { appId: string; secret: string } = RESPONDER) {
+    return new LogsQueryClient(secretCredential(who), opts);
+  }
+
+  function rowsOf(result: Awaited<ReturnType<LogsQueryClient['queryWorkspace']>>): unknown[][] {
+    if (result.status !== LogsQueryResultStatus.Success) throw new Error(`query status ${result.status}`);
+    return (result.tables[0]?.rows ?? []).map((r) => r.map((c) => (c instanceof Date ? c.toISOString() : c)));
+  }
+
+  it('summarises what the caller touched, per object, version, operation and result', async () => {
+    const result = await logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, impact, timespan);
+    const rows = rowsOf(result);
+    expect(rows.map((r) => r.slice(0, 7))).toEqual(expectedImpact);
+    expect(rows[3]?.slice(7)).toEqual(['2026-11-29T10:05:00.123Z', '2026-11-29T10:06:00.123Z']);
+    expect(
+      result.status === LogsQueryResultStatus.Success && result.tables[0]?.columnDescriptors.map((c) => c.name),
+    ).toEqual([
+      'ObjectType',
+      'ObjectName',
+      'ObjectVersion',
+      'OperationName',
+      'Result',
+      'HttpStatusCode',
+      'Count',
+      'FirstSeen',
+      'LastSeen',
+    ]);
+  });
+
+  it('answers the same from the resource-specific table and through a resource-centric query', async () => {
+    const ws = env.azure.state.workspaces[0];
+    if (!ws) throw new Error('workspace missing');
+    ws.tables = ['AZKVAuditLogs'];
+    const byTable = rowsOf(await logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, impact, timespan));
+    expect(byTable.map((r) => r.slice(0, 7))).toEqual(expectedImpact);
+    const onlyDiagnostics = buildImpactQuery({
+      vaultResourceId: VAULT_ID,
+      ...window,
+      ip: TOR_IP,
+      tables: ['AzureDiagnostics'],
+    });
+    expect(rowsOf(await logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, onlyDiagnostics, timespan))).toEqual([]);
+    const byResource = rowsOf(await logs().queryResource(VAULT_ID, impact, timespan));
+    expect(byResource.map((r) => r.slice(0, 7))).toEqual(expectedImpact);
+    expect(env.core.requests.some((r) => r.path.startsWith('/v1//subscriptions/'))).toBe(true);
+  });
+
+  it('finds an ARM caller by the long claim spellings, and lists callers busiest first', async () => {
+    const byUpn = buildImpactQuery({ vaultResourceId: VAULT_ID, ...window, upn: USER.upn });
+    expect(
+      rowsOf(await logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, byUpn, timespan)).map((r) => r.slice(0, 7)),
+    ).toEqual([['vault', '', '', 'VaultGet', 'OK', 200, 1]]);
+    const callers = buildCallersQuery({ vaultResourceId: VAULT_ID, ...window });
+    const rows = rowsOf(await logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, callers, timespan));
+    expect(rows.map((r) => r.slice(0, 5))).toEqual([
+      [TOR_IP, OUTSIDER.objectId, '', OUTSIDER.appId, 4],
+      ['185.220.101.7', '', '', '', 1],
+      ['198.51.100.10', RESPONDER.objectId, '', RESPONDER.appId, 1],
+      ['198.51.100.20', USER.objectId, USER.upn, '', 1],
+    ]);
+  });
+
+  it('narrows to the request timespan as the service does', async () => {
+    const early = { startTime: new Date('2026-11-29T10:00:00Z'), endTime: new Date('2026-11-29T10:05:30Z') };
+    const rows = rowsOf(await logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, impact, early));
+    expect(rows.map((r) => [r[3], r[6]])).toEqual([
+      ['SecretList', 1],
+      ['SecretGet', 1],
+    ]);
+  });
+
+  it('refuses any other query with BadArgumentError', async () => {
+    const error = await rejection(logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, 'AzureDiagnostics | take 10', timespan));
+    expect(error).toMatchObject({ statusCode: 400, code: 'BadArgumentError' });
+  });
+
+  it('reports a configured partial error as PartialFailure with the tables', async () => {
+    const ws = env.azure.state.workspaces[0];
+    if (!ws) throw new Error('workspace missing');
+    ws.faults.partialError = true;
+    const result = await logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, impact, timespan);
+    expect(result.status).toBe(LogsQueryResultStatus.PartialFailure);
+    if (result.status !== LogsQueryResultStatus.PartialFailure) return;
+    expect(result.partialError.code).toBe('PartialError');
+    expect(result.partialTables[0]?.rows).toHaveLength(expectedImpact.length);
+  });
+
+  it('answers 403 InsufficientAccessError without a role on the workspace, or when configured', async () => {
+    const denied = await rejection(logs(READER).queryWorkspace(WORKSPACE_CUSTOMER_ID, impact, timespan));
+    expect(denied).toMatchObject({ statusCode: 403, code: 'InsufficientAccessError' });
+    const ws = env.azure.state.workspaces[0];
+    if (!ws) throw new Error('workspace missing');
+    ws.faults.forbidden = true;
+    const configured = await rejection(logs().queryWorkspace(WORKSPACE_CUSTOMER_ID, impact, timespan));
+    expect(configured).toMatchObject({ statusCode: 403, code: 'InsufficientAccessError' });
   });
 });

@@ -1,10 +1,10 @@
 // Fake Log Analytics query API (api.loganalytics.io/v1): workspace and resource-centric queries. There is no
 // KQL engine: the fake answers only the queries the action's own builder writes (see query.ts) and refuses the
-// rest with 400 BadArgumentError, as the real service refuses a query it cannot parse.
+// rest with 400 BadArgumentError.
 import { randomUUID } from 'node:crypto';
 import type { Handler, SandboxRequest, SandboxResponse } from '../core/types.js';
 import type { AuditRecord } from './scenario.js';
-import { evaluateQuery, type QueryTable } from './query.js';
+import { evaluateQuery, parseTimespan, type QueryTable } from './query.js';
 import { json } from './respond.js';
 import { isAuthorized } from './roles.js';
 import { vaultResourceId, workspaceResourceId, type AzureState, type Workspace } from './state.js';
@@ -117,7 +117,13 @@ export function createLogs(state: AzureState): Handler {
         innererror: { code: 'QueryValidationError', message: "Required property 'query' not found in JSON." },
       });
     }
-    const result = evaluateQuery(body.query, tables(source));
+    const timespan = parseTimespan(body.timespan, state.now());
+    if (!timespan) {
+      return logsError(400, 'BadArgumentError', 'The request had some invalid properties', {
+        innererror: { code: 'QueryValidationError', message: `Invalid timespan '${String(body.timespan)}'.` },
+      });
+    }
+    const result = evaluateQuery(body.query, tables(source), timespan);
     if (!result) {
       return logsError(400, 'BadArgumentError', 'The request had some invalid properties', {
         innererror: {

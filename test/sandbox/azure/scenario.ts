@@ -160,7 +160,10 @@ export interface WorkspaceScenario {
   location?: string;
   /** The workspace (customer) id GUID that `/v1/workspaces/{id}/query` uses. */
   customerId: string;
-  /** Which tables hold the records; both by default. */
+  /**
+   * Which tables hold the records (default AzureDiagnostics, where a diagnostic setting without the
+   * resource-specific destination sends them). Both = every record twice, as after a mid-way switch.
+   */
   tables?: AuditTable[];
   /** Raw Key Vault AuditEvent records (FACTS §2), projected into each table shape when queried. */
   records?: AuditRecord[];

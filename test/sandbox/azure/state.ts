@@ -187,7 +187,8 @@ export class AzureState {
   constructor(
     scenario: AzureScenario,
     private readonly oidcIssuer: string,
-    private readonly now: () => number,
+    /** The sandbox clock (epoch ms). */
+    readonly now: () => number,
   ) {
     this.tenantId = scenario.tenantId;
     this.subscriptionId = scenario.subscriptionId;
@@ -222,7 +223,7 @@ export class AzureState {
       subscriptionId: w.subscriptionId ?? scenario.subscriptionId,
       location: w.location ?? DEFAULT_LOCATION,
       customerId: w.customerId,
-      tables: w.tables ?? ['AzureDiagnostics', 'AZKVAuditLogs'],
+      tables: w.tables ?? ['AzureDiagnostics'],
       records: [...(w.records ?? [])],
       faults: { ...(w.faults ?? {}) },
     }));

@@ -6,7 +6,7 @@ import { startCore, type SandboxCore } from '../core/index.js';
 import type { SandboxContext } from '../core/types.js';
 import { signJwtRs256 } from './jwt.js';
 import { createFakeAzure, type FakeAzure } from './index.js';
-import type { AzureScenario } from './scenario.js';
+import type { AuditRecord, AzureScenario } from './scenario.js';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const SUBSCRIPTION = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
@@ -38,6 +38,77 @@ export const OUTSIDER = {
   secret: 'outsider-secret',
   address: '203.0.113.99',
 };
+export const TOR_IP = '185.220.101.7';
+export const CURRENT_VERSION = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+const VAULT_URI = `https://${VAULT}.vault.azure.net`;
+const LOGGED_ID = VAULT_ID.toUpperCase();
+
+/** A data-plane audit record from `ip` (app caller claims) at minute `minute` past 10:00 on 2026-11-29. */
+function record(
+  minute: number,
+  operationName: string,
+  id: string,
+  status: number,
+  who: { ip: string; oid?: string; appid?: string },
+): AuditRecord {
+  return {
+    time: `2026-11-29T10:${String(minute).padStart(2, '0')}:00.1234567Z`,
+    resourceId: LOGGED_ID,
+    operationName,
+    resultType: status < 300 ? 'Success' : 'Failure',
+    resultSignature: status === 200 ? 'OK' : status === 403 ? 'Forbidden' : 'Unauthorized',
+    callerIpAddress: who.ip,
+    identity: who.oid ? { claim: { oid: who.oid, appid: who.appid, idtyp: 'app' } } : {},
+    properties: {
+      id,
+      requestUri: `${id}?api-version=7.5`,
+      clientInfo: 'python-requests/2.31.0',
+      httpStatusCode: status,
+    },
+  };
+}
+
+/** Seeded logs: a TOR caller lists and reads secrets; an admin reads the vault over ARM; others stay out. */
+export const AUDIT_RECORDS: AuditRecord[] = [
+  record(4, 'SecretList', `${VAULT_URI}/secrets`, 200, { ip: TOR_IP, oid: OUTSIDER.objectId, appid: OUTSIDER.appId }),
+  record(5, 'SecretGet', `${VAULT_URI}/secrets/db-password/${CURRENT_VERSION}`, 200, {
+    ip: TOR_IP,
+    oid: OUTSIDER.objectId,
+    appid: OUTSIDER.appId,
+  }),
+  record(6, 'SecretGet', `${VAULT_URI}/secrets/db-password/${CURRENT_VERSION}`, 200, {
+    ip: TOR_IP,
+    oid: OUTSIDER.objectId,
+    appid: OUTSIDER.appId,
+  }),
+  record(7, 'SecretGet', `${VAULT_URI}/secrets/api-key`, 403, {
+    ip: TOR_IP,
+    oid: OUTSIDER.objectId,
+    appid: OUTSIDER.appId,
+  }),
+  record(8, 'Authentication', `${VAULT_URI}/secrets/api-key`, 401, { ip: TOR_IP }),
+  record(30, 'SecretGet', `${VAULT_URI}/secrets/db-password/${CURRENT_VERSION}`, 200, {
+    ip: '198.51.100.10',
+    oid: RESPONDER.objectId,
+    appid: RESPONDER.appId,
+  }),
+  {
+    ...record(20, 'VaultGet', `${VAULT_URI}/`, 200, { ip: '198.51.100.20' }),
+    identity: {
+      claim: {
+        'http://schemas.microsoft.com/identity/claims/objectidentifier': '1a2b3c4d-0000-4000-8000-000000000004',
+        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': 'alexw@contoso.example',
+      },
+    },
+  },
+  // Outside the alert window, and another vault: never counted.
+  { ...record(0, 'SecretGet', `${VAULT_URI}/secrets/db-password`, 200, { ip: TOR_IP }), time: '2026-11-29T08:00:00Z' },
+  {
+    ...record(9, 'SecretGet', `https://${POLICY_VAULT}.vault.azure.net/secrets/legacy`, 200, { ip: TOR_IP }),
+    resourceId: POLICY_VAULT_ID.toUpperCase(),
+  },
+];
+
 export const USER = {
   displayName: 'Alex Wilber',
   objectId: '1a2b3c4d-0000-4000-8000-000000000004',
@@ -100,7 +171,13 @@ export function testScenario(): AzureScenario {
             versions: [
               { value: 'old-1', created: '2026-01-01T00:00:00Z' },
               { value: 'old-2', created: '2026-03-01T00:00:00Z' },
-              { value: 'current', created: '2026-06-01T00:00:00Z', contentType: 'text/plain', tags: { app: 'api' } },
+              {
+                version: CURRENT_VERSION,
+                value: 'current',
+                created: '2026-06-01T00:00:00Z',
+                contentType: 'text/plain',
+                tags: { app: 'api' },
+              },
             ],
           },
           { name: 'api-key', versions: [{ value: 'k1', enabled: false }] },
@@ -126,7 +203,7 @@ export function testScenario(): AzureScenario {
         name: 'law-sec',
         resourceGroup: 'rg-monitor',
         customerId: WORKSPACE_CUSTOMER_ID,
-        records: [],
+        records: AUDIT_RECORDS,
       },
     ],
     alerts: [
