@@ -2,6 +2,7 @@
 // valid, grant exactly the documented roles, and the bridge must send what the action's intake accepts.
 // Nothing here talks to Azure: templates are read as data and their expressions parsed and, where we need a
 // value (OIDC subjects, the Logic App request), evaluated with a small interpreter of the functions they use.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -743,6 +744,18 @@ describe('the setup documents match the templates', () => {
       }
     },
   );
+
+  it.each(['docs/azure-setup.md', 'bridge/README.md'])('every shell block in %s is valid bash', (file) => {
+    const blocks = [...readFileSync(file, 'utf8').matchAll(/^( *)```sh\n([\s\S]*?)^\1```/gm)].map((m) =>
+      m[2]!.replace(new RegExp(`^${m[1]}`, 'gm'), ''),
+    );
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      const check = spawnSync('bash', ['-n'], { input: block, encoding: 'utf8' });
+      expect(check.stderr).toBe('');
+      expect(check.status).toBe(0);
+    }
+  });
 
   it('docs/azure-setup.md names exactly the role ids, issuer, audience and environments of the identities template', () => {
     const doc = readFileSync('docs/azure-setup.md', 'utf8');
