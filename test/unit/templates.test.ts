@@ -745,17 +745,20 @@ describe('the setup documents match the templates', () => {
     },
   );
 
-  it.each(['docs/azure-setup.md', 'bridge/README.md'])('every shell block in %s is valid bash', (file) => {
-    const blocks = [...readFileSync(file, 'utf8').matchAll(/^( *)```sh\n([\s\S]*?)^\1```/gm)].map((m) =>
-      m[2]!.replace(new RegExp(`^${m[1]}`, 'gm'), ''),
-    );
-    expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) {
-      const check = spawnSync('bash', ['-n'], { input: block, encoding: 'utf8' });
-      expect(check.stderr).toBe('');
-      expect(check.status).toBe(0);
-    }
-  });
+  it.each(['docs/azure-setup.md', 'bridge/README.md', 'CONTRIBUTING.md'])(
+    'every shell block in %s is valid bash',
+    (file) => {
+      const blocks = [...readFileSync(file, 'utf8').matchAll(/^( *)```sh\n([\s\S]*?)^\1```/gm)].map((m) =>
+        m[2]!.replace(new RegExp(`^${m[1]}`, 'gm'), ''),
+      );
+      expect(blocks.length).toBeGreaterThan(0);
+      for (const block of blocks) {
+        const check = spawnSync('bash', ['-n'], { input: block, encoding: 'utf8' });
+        expect(check.stderr).toBe('');
+        expect(check.status).toBe(0);
+      }
+    },
+  );
 
   it('docs/azure-setup.md names exactly the role ids, issuer, audience and environments of the identities template', () => {
     const doc = readFileSync('docs/azure-setup.md', 'utf8');
