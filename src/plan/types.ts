@@ -96,4 +96,6 @@ export interface Plan {
   rules: string[];
   snapshot: PlanSnapshot;
   actions: PlanAction[];
+  /** Gated steps the rules asked for that were not planned, and why (shown to the reviewer). */
+  notPlanned: { step: string; rule: string; reason: string }[];
 }
