@@ -168,9 +168,10 @@ export async function startCore(options: CoreOptions = {}): Promise<SandboxCore>
     const host = req.headers.host ?? '';
     const service = azureServiceForHost(host);
     if (!service) return misdirected(res, host);
-    void serve(service, req, res, 'https');
+    serve(service, req, res, 'https').catch(() => res.destroy());
   });
-  const github = createHttpServer((req, res) => void serve('github', req, res, 'http'));
+  // A client that goes away mid-request (timeout, reset) fails the read; there is nobody left to answer.
+  const github = createHttpServer((req, res) => void serve('github', req, res, 'http').catch(() => res.destroy()));
   const proxy = createHttpServer((_req, res) => {
     res.writeHead(405, { 'content-type': 'text/plain' }).end('sandbox proxy: only CONNECT is supported\n');
   });
