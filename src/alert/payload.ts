@@ -23,7 +23,7 @@ export function parseJson(text: string, what: string): unknown {
   if (text.trim() === '') throw new UserError(`${what}: empty (expected JSON)`);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.replace(/^\uFEFF/, '')); // files saved on Windows may start with a BOM
   } catch (error) {
     throw new UserError(`${what}: not valid JSON (${errorMessage(error).replace(/\s+/g, ' ')})`);
   }

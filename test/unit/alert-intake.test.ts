@@ -42,8 +42,9 @@ describe('workflow_dispatch and text', () => {
     });
   });
 
-  it('alertFromText parses one object', () => {
+  it('alertFromText parses one object, also after a byte-order mark', () => {
     expect(alertFromText(` ${JSON.stringify(alert)}\n`, 'alert')).toEqual(alert);
+    expect(alertFromText(`\uFEFF${JSON.stringify(alert)}`, 'alert')).toEqual(alert);
   });
 
   it.each([
