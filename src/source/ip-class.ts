@@ -1,10 +1,9 @@
 // identify-source (guide step 1): where did the caller's IP come from? Every class that applies is reported —
 // private or special-purpose range, a network the playbook names, a rule already in the vault firewall, a
 // published Azure range — plus one line a responder can read. Pure: the Service Tags file is read elsewhere.
-import ipaddr from 'ipaddr.js';
 import { quote } from '../alert/values.js';
 import { UserError } from '../errors.js';
-import { cidrContains, formatCidr, ipRange, parseCidr, parseIp, type Cidr } from '../net/ip.js';
+import { cidrContains, ipRange, parseCidr, parseIp, type Cidr } from '../net/ip.js';
 
 export type IpClass = 'private' | 'reserved' | 'playbook-network' | 'vault-allow-list' | 'azure' | 'unknown';
 
@@ -25,10 +24,11 @@ export interface ServiceTagMatch {
 interface IndexedPrefix {
   tag: number;
   text: string;
-  range: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  /** Bucket by leading address labels (`4/16:20.61`, `6/32:9731:4128`), or WIDE for a very wide range. */
+  key: string;
 }
 
-/** Service Tags parsed once, for any number of look-ups. */
+/** Service Tags checked and indexed once, for any number of look-ups. */
 export interface ServiceTagIndex {
   tags: { name: string; region?: string; systemService?: string }[];
   prefixes: IndexedPrefix[];
@@ -67,8 +67,31 @@ export interface IpClassification {
 const PRIVATE_RANGES = new Set(['private', 'uniqueLocal', 'loopback', 'linkLocal', 'carrierGradeNat']);
 
 const FILE_SHAPE = 'expected {"values": [{"name": …, "properties": {"addressPrefixes": […]}}]}';
+const PREFIX_SHAPE = /^(?:(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}\/\d{1,2}|[0-9A-Fa-f:]{2,39}\/\d{1,3})$/;
+const WIDE = '*';
 
-/** Checks the Service Tags JSON and indexes its prefixes; a prefix that is not a CIDR range is a UserError. */
+// The file holds well over a hundred thousand prefixes and parsing one costs tens of microseconds, so prefixes are bucketed by their leading labels with string operations (IPv4: first one or
+// two octets; IPv6: first one or two hextets, as far as the prefix length covers them), and a look-up parses
+// only the buckets the IP falls in.
+function bucketKey(address: string, bits: number): string {
+  if (!address.includes(':')) {
+    const [o1, o2] = address.split('.').map((o) => parseInt(o, 10));
+    if (bits >= 16) return `4/16:${o1}.${o2}`;
+    return bits >= 8 ? `4/8:${o1}` : WIDE;
+  }
+  const groups = address.startsWith(':') ? [] : address.split(':'); // leading "::": rare, always scanned
+  if (groups.length === 0) return WIDE;
+  const [h1, h2] = [parseInt(groups[0]!, 16), parseInt(groups[1] || '0', 16)];
+  if (bits >= 32) return `6/32:${h1}:${h2}`;
+  return bits >= 16 ? `6/16:${h1}` : WIDE;
+}
+
+function lookupKeys(ip: string): Set<string> {
+  const full = ip.includes(':') ? 128 : 32;
+  return new Set([bucketKey(ip, full), bucketKey(ip, full === 32 ? 8 : 16), WIDE]);
+}
+
+/** Checks the Service Tags JSON and indexes its prefixes; a malformed entry or prefix is a UserError. */
 export function indexServiceTags(json: unknown): ServiceTagIndex {
   const values = (json as { values?: unknown } | null)?.values;
   if (!Array.isArray(values)) throw new UserError(`Service Tags file: no "values" array; ${FILE_SHAPE}`);
@@ -88,25 +111,34 @@ export function indexServiceTags(json: unknown): ServiceTagIndex {
       ...(typeof systemService === 'string' && systemService !== '' ? { systemService } : {}),
     });
     for (const text of prefixes) {
-      const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
-      if (!cidr) throw new UserError(`Service Tags file: ${name} has a prefix ${quote(text)} that is not a CIDR range`);
-      index.prefixes.push({ tag, text: formatCidr(cidr), range: [ipaddr.parse(cidr.address), cidr.prefix] });
+      if (typeof text !== 'string' || !PREFIX_SHAPE.test(text)) throw badPrefix(name, text);
+      const [address, bitsText] = text.split('/') as [string, string];
+      const bits = Number(bitsText);
+      if (bits > (address.includes(':') ? 128 : 32)) throw badPrefix(name, text);
+      index.prefixes.push({ tag, text, key: bucketKey(address, bits) });
     }
   });
   return index;
 }
 
+function badPrefix(tag: string, text: unknown): UserError {
+  return new UserError(`Service Tags file: ${tag} has a prefix ${quote(text)} that is not a CIDR range`);
+}
+
 function serviceTagMatches(ip: string, index: ServiceTagIndex): ServiceTagMatch[] {
-  const addr = ipaddr.parse(ip);
-  const best = new Map<number, IndexedPrefix>();
+  const keys = lookupKeys(ip);
+  const best = new Map<number, { prefix: IndexedPrefix; bits: number }>();
   for (const p of index.prefixes) {
-    if (p.range[0].kind() !== addr.kind() || !addr.match(p.range)) continue;
+    if (!keys.has(p.key)) continue;
+    const cidr = parseCidr(p.text);
+    if (!cidr) throw badPrefix(index.tags[p.tag]!.name, p.text);
+    if (!cidrContains(cidr, ip)) continue;
     const seen = best.get(p.tag);
-    if (!seen || p.range[1] > seen.range[1]) best.set(p.tag, p);
+    if (!seen || cidr.prefix > seen.bits) best.set(p.tag, { prefix: p, bits: cidr.prefix });
   }
   return [...best.values()]
-    .sort((a, b) => b.range[1] - a.range[1] || index.tags[a.tag]!.name.localeCompare(index.tags[b.tag]!.name))
-    .map((p) => ({ ...index.tags[p.tag]!, prefix: p.text }));
+    .sort((a, b) => b.bits - a.bits || index.tags[a.prefix.tag]!.name.localeCompare(index.tags[b.prefix.tag]!.name))
+    .map(({ prefix }) => ({ ...index.tags[prefix.tag]!, prefix: prefix.text }));
 }
 
 /** Classifies a caller IP. An input that is not an IP address is a UserError. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { parseCidr, type Cidr } from '../../src/net/ip.js';
+import { cidrContains, parseCidr, type Cidr } from '../../src/net/ip.js';
 import { classifyIp, indexServiceTags } from '../../src/source/ip-class.js';
 
 const cidrs = (...texts: string[]): Cidr[] => texts.map((t) => parseCidr(t)!);
@@ -180,6 +180,47 @@ describe('indexServiceTags', () => {
   ])('refuses %s', (_name, json, message) => {
     expect(() => indexServiceTags(json)).toThrow(UserError);
     expect(() => indexServiceTags(json)).toThrow(message);
+  });
+
+  it('finds exactly the tags a full scan finds, whatever the prefix length or notation', () => {
+    const prefixes = [
+      '0.0.0.0/0',
+      '20.0.0.0/7',
+      '20.0.0.0/8',
+      '20.61.0.0/16',
+      '20.61.128.0/17',
+      '20.61.146.97/32',
+      '21.0.0.0/8',
+      '::/0',
+      '::ffff:0:0/96',
+      '2000::/3',
+      '2603::/12',
+      '2603::/24',
+      '2603:1020::/32',
+      '2603:1020:200::/46',
+      '2603:1020:0200:0000::/64',
+      '2a01:111::/32',
+    ];
+    const index = indexServiceTags({
+      values: prefixes.map((p) => ({ name: p, properties: { addressPrefixes: [p] } })),
+    });
+    const ips = [
+      '20.61.146.97',
+      '20.61.1.1',
+      '21.1.1.1',
+      '22.0.0.1',
+      '2603:1020:200::5',
+      '2603:ff::1',
+      '2603::1',
+      '2a01:111:f::1',
+      '::1',
+      '8.8.8.8',
+    ];
+    for (const ip of ips) {
+      const fullScan = prefixes.filter((p) => cidrContains(parseCidr(p)!, ip));
+      const found = classifyIp({ ip, serviceTags: index }).serviceTags.map((t) => t.name);
+      expect([...found].sort(), ip).toEqual([...fullScan].sort());
+    }
   });
 
   it('accepts an empty file (nothing is Azure)', () => {
