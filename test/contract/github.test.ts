@@ -115,6 +115,8 @@ describeWithReference('fake GitHub responses match the GitHub OpenAPI descriptio
     await attempt(gh.rest.issues.createLabel({ ...repo, name: 'kv-alert' }));
     await attempt(gh.rest.issues.createComment({ ...repo, issue_number: 999, body: 'x' }));
     await attempt(gh.rest.issues.listForRepo({ ...repo, state: 'nope' as 'all' }));
+    sandbox.github.searchPerMinute = 0;
+    await attempt(gh.rest.search.issuesAndPullRequests({ q: 'repo:contoso/secops' }));
     sandbox.github.secondaryRateLimit = { perMinute: 0, retryAfterSeconds: 1 };
     await attempt(gh.rest.issues.create({ ...repo, title: 'limited' }));
   });

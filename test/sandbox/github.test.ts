@@ -152,6 +152,25 @@ describe('fake GitHub search', () => {
     }
   });
 
+  it('limits searches per minute with a primary rate limit (403, x-ratelimit-remaining 0) that lifts a minute later', async () => {
+    const limited = await startSandbox(githubTestScenario({ searchPerMinute: 2 }));
+    try {
+      const gh = getOctokit('ghs_action', { baseUrl: limited.githubUrl });
+      const q = 'repo:contoso/secops label:kv-alert';
+      await gh.rest.search.issuesAndPullRequests({ q });
+      await gh.rest.search.issuesAndPullRequests({ q });
+      const refused = await gh.rest.search
+        .issuesAndPullRequests({ q })
+        .catch((e: { status: number; response: { headers: Record<string, string> } }) => e);
+      expect(refused).toMatchObject({ status: 403, response: { headers: { 'x-ratelimit-remaining': '0' } } });
+      expect((await gh.rest.issues.listForRepo({ ...repo })).status).toBe(200);
+      limited.advanceClock(60_000);
+      expect((await gh.rest.search.issuesAndPullRequests({ q })).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('filters by label, state and type', async () => {
     const gh = octokit();
     const labelled = await gh.rest.search.issuesAndPullRequests({

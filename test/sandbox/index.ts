@@ -1,6 +1,6 @@
 // startSandbox: the core (TLS, servers, proxy, log, faults) + the fake GitHub + the fake Azure for one scenario.
 import { generateKeyPairSync } from 'node:crypto';
-import { createFakeAzure } from './azure/index.js';
+import { createFakeAzure, type AzureState } from './azure/index.js';
 import { azureClientOptions, startCore, type AzureClientOptions, type CoreOptions } from './core/index.js';
 import type { FaultController } from './core/faults.js';
 import type { RequestLogEntry, SandboxContext } from './core/types.js';
@@ -28,7 +28,7 @@ export interface Sandbox {
   readonly requests: readonly RequestLogEntry[];
   readonly faults: FaultController;
   readonly github: GitHubState;
-  readonly azure: ReturnType<typeof createFakeAzure>['state'];
+  readonly azure: AzureState;
   readonly context: SandboxContext;
   /** Moves the sandbox clock forward (token expiry, search lag, plan age). */
   advanceClock(ms: number): void;

@@ -5,7 +5,7 @@ import * as actions from './actions.js';
 import * as issues from './issues.js';
 import type { RouteContext } from './issues.js';
 import { jwks, mintIdToken } from './oidc.js';
-import { SecondaryRateLimit } from './ratelimit.js';
+import { SearchRateLimit, SecondaryRateLimit } from './ratelimit.js';
 import { GitHubHttpError, ghError, notFound, ok } from './responses.js';
 import type { GitHubScenario } from './scenario.js';
 import { GitHubState } from './state.js';
@@ -35,6 +35,7 @@ export function createFakeGitHub(scenario: GitHubScenario, ctx: SandboxContext):
   const state = new GitHubState(scenario, () => ctx.now());
   const startedAt = ctx.now();
   const rateLimit = new SecondaryRateLimit(() => ctx.now());
+  const searchLimit = new SearchRateLimit(() => ctx.now());
   const repo = '/repos/([^/]+)/([^/]+)';
   // Repository routes capture owner and repo first; RouteContext.params holds the captures after them.
   const routes: Route[] = [
@@ -112,7 +113,16 @@ export function createFakeGitHub(scenario: GitHubScenario, ctx: SandboxContext):
     }
 
     const c = (params: string[]): RouteContext => ({ req, state, api: req.url.origin, login, params });
-    if (req.method === 'GET' && path === '/search/issues') return issues.searchIssues(c([]));
+    if (req.method === 'GET' && path === '/search/issues') {
+      const reset = searchLimit.check(state.searchPerMinute);
+      if (reset === undefined) return issues.searchIssues(c([]));
+      const response = ghError(403, `API rate limit exceeded for user ID ${login}.`);
+      const limit = String(state.searchPerMinute);
+      return {
+        ...response,
+        headers: { 'x-ratelimit-limit': limit, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      };
+    }
     const repoMatch = new RegExp(`^${repo}(/.*)$`).exec(path);
     if (!repoMatch) return notFound();
     const [, owner = '', name = '', rest = ''] = repoMatch;

@@ -23,3 +23,20 @@ export class SecondaryRateLimit {
     return undefined;
   }
 }
+
+/** The search API's own primary limit (github.com: 30 requests a minute): over it, 403 with remaining 0. */
+export class SearchRateLimit {
+  private window: number[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  /** Epoch seconds at which a slot frees when this request is refused, else undefined (and the request counts). */
+  check(perMinute: number | undefined): number | undefined {
+    if (perMinute === undefined) return undefined;
+    const now = this.now();
+    this.window = this.window.filter((t) => t > now - 60_000);
+    if (this.window.length >= perMinute) return Math.ceil(((this.window[0] ?? now) + 60_000) / 1000);
+    this.window.push(now);
+    return undefined;
+  }
+}

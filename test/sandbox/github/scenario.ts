@@ -96,6 +96,8 @@ export interface GitHubScenario {
   secondaryRateLimit?: { perMinute: number; retryAfterSeconds?: number };
   /** New or changed issues stay invisible to search for this long (github.com: up to a minute). */
   searchIndexLagSeconds?: number;
+  /** Search requests allowed per minute before 403 with `x-ratelimit-remaining: 0` (github.com: 30); default no limit. */
+  searchPerMinute?: number;
 }
 
 export const DEFAULT_ACTION_TOKEN = 'ghs_sandboxActionToken0000000000000000';

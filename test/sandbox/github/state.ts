@@ -79,6 +79,7 @@ export class GitHubState {
   readonly dispatches: DispatchRecord[] = [];
   secondaryRateLimit: GitHubScenario['secondaryRateLimit'];
   searchIndexLagSeconds: number;
+  searchPerMinute: number | undefined;
   private nextId = 1_000_001;
 
   constructor(
@@ -90,6 +91,7 @@ export class GitHubState {
     this.tokens = new Map(Object.entries(scenario.tokens ?? { [DEFAULT_ACTION_TOKEN]: ACTION_LOGIN }));
     this.secondaryRateLimit = scenario.secondaryRateLimit;
     this.searchIndexLagSeconds = scenario.searchIndexLagSeconds ?? 0;
+    this.searchPerMinute = scenario.searchPerMinute;
     const start = now();
     for (const label of scenario.labels ?? []) this.createLabel(label.name, label.color, label.description);
     for (const [i, seed] of (scenario.issues ?? []).entries()) {
