@@ -166,6 +166,26 @@ export function literal(text: string): Markdown {
 }
 
 /**
+ * A link we chose to add (a portal page, another incident): the label is untrusted text, the URL must be https on
+ * one of `hosts`. Characters that could end the destination early are percent-encoded. A refused URL is a
+ * programming error: build URLs from validated parts.
+ */
+export function link(label: string, url: string, hosts: readonly string[]): Markdown {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`markdown link: not a URL: ${JSON.stringify(url.slice(0, 100))}`);
+  }
+  if (parsed.protocol !== 'https:' || !hosts.includes(parsed.hostname) || parsed.username || parsed.password) {
+    throw new Error(`markdown link: only https links to ${hosts.join(', ')} are allowed, not ${parsed.origin}`);
+  }
+  // `(`/`)`/space/`<`/`>` could end the destination, `\\` escapes, `"` starts a title, `|` splits a table cell.
+  const href = parsed.href.replace(/[()<>"\\ |]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `[${inline(label)}](${href})` as Markdown;
+}
+
+/**
  * A GFM table. Headers are plain text (escaped here); cells are markdown from `inline`, `code(…, {table: true})`
  * or numbers. A cell with a line break or an unescaped pipe is a programming error (it would break the table).
  */
@@ -233,6 +253,16 @@ function scanLines(lines: readonly string[]): LineState[] {
     }
     return openFence === undefined ? {} : { openFence };
   });
+}
+
+/**
+ * The lines of a body that are outside fenced code (fence lines excluded). Our own labelled lines are read back
+ * from these only: code blocks hold multi-line untrusted text, which can start a line with anything.
+ */
+export function linesOutsideCode(body: string): string[] {
+  const lines = body.split(/\r?\n/);
+  const states = scanLines(lines);
+  return lines.filter((_, i) => states[i]?.openFence === undefined && states[i - 1]?.openFence === undefined);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   cut,
   inline,
   limitBody,
+  link,
   literal,
   table,
   titleText,
@@ -285,6 +286,35 @@ describe('codeBlock', () => {
     const md = codeBlock('z'.repeat(1000), '', { max: 100 });
     expect(md).toContain('[901 more characters cut]');
     expect(md.length).toBeLessThan(200);
+  });
+});
+
+describe('link', () => {
+  const hosts = ['portal.azure.com', 'github.com'];
+
+  it('makes a link with an inert label and a destination that cannot end early', () => {
+    const md = link(
+      '@octocat [x](y) #1',
+      'https://portal.azure.com/#@t/resource/subscriptions/s/resourceGroups/a(b) c|d"e\\f',
+      hosts,
+    );
+    expect(md).toBe(
+      '[@&#8203;octocat \\[x\\](y) \\#&#8203;1](https://portal.azure.com/#@t/resource/subscriptions/s/resourceGroups/a%28b%29%20c%7Cd%22e%5Cf)',
+    );
+    const destination = md.slice(md.lastIndexOf('](') + 2, -1);
+    expect(destination).not.toMatch(/[()<> "\\|]/);
+  });
+
+  it.each([
+    ['javascript:alert(1)'],
+    ['http://portal.azure.com/'],
+    ['https://evil.example/'],
+    ['https://portal.azure.com.evil.example/'],
+    ['https://user:pw@portal.azure.com/'],
+    ['data:text/html,<script>'],
+    ['not a url'],
+  ])('refuses %s', (url) => {
+    expect(() => link('x', url, hosts)).toThrow(/markdown link/);
   });
 });
 
