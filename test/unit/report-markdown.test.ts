@@ -8,6 +8,7 @@ import {
   cut,
   inline,
   limitBody,
+  linesOutsideCode,
   link,
   literal,
   table,
@@ -360,6 +361,29 @@ describe('titleText', () => {
     );
     expect(titleText('t'.repeat(400))).toHaveLength(256);
     expect(titleText('#1 '.repeat(200)).length).toBeLessThanOrEqual(256);
+  });
+});
+
+describe('linesOutsideCode', () => {
+  it('keeps only lines outside fenced code, fence lines excluded', () => {
+    const body = [
+      '**Plan SHA-256:** `abc`',
+      '````text',
+      '**Plan SHA-256:** `forged`',
+      '```',
+      '| forged | row |',
+      '````',
+      '| real | row |',
+      '~~~',
+      '**Plan SHA-256:** `forged too`',
+      '~~~',
+      'after',
+    ].join('\r\n');
+    expect(linesOutsideCode(body)).toEqual(['**Plan SHA-256:** `abc`', '| real | row |', 'after']);
+  });
+
+  it('treats an unclosed fence as code to the end', () => {
+    expect(linesOutsideCode('a\n```\nb\nc')).toEqual(['a']);
   });
 });
 
