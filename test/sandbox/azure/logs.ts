@@ -19,20 +19,15 @@ function logsError(
   return json(status, { error: { message, code, correlationId: randomUUID(), ...extra } });
 }
 
+// The errorDetail of the 2022-10-27 spec carries code and message only.
 const PARTIAL_ERROR = {
   code: 'PartialError',
   message: 'There were some errors when processing your query.',
   details: [
     {
       code: 'EngineError',
-      message: 'Something went wrong processing your query on the server.',
-      innererror: {
-        code: '-2133196797',
-        message:
-          'The results of this query exceed the set limit of 64000000 bytes, so not all records were returned (E_QUERY_RESULT_SET_TOO_LARGE, 0x80DA0003). Please review https://aka.ms/kustoquerylimits for more information and possible solutions.',
-        severity: 2,
-        severityName: 'Error',
-      },
+      message:
+        'The results of this query exceed the set limit of 64000000 bytes, so not all records were returned (E_QUERY_RESULT_SET_TOO_LARGE, 0x80DA0003). Please review https://aka.ms/kustoquerylimits for more information and possible solutions.',
     },
   ],
 };
