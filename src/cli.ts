@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 import { runExplain } from './modes/explain.js';
+import { runValidateCli } from './modes/validate.js';
 
 interface Command {
   usage: string;
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
     summary: 'Check playbooks; prints file:line:col: message for each problem.',
     options: { ...common },
     allowPositionals: true,
+    run: runValidateCli,
   },
   explain: {
     usage: 'kv-alert-playbook explain --alert <file|-> [--playbook <file>] [--json]',

@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import { UserError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
+import { runValidateAction } from '../modes/validate.js';
 
 const MODES = ['triage', 'remediate', 'rotate', 'validate'] as const;
 type Mode = (typeof MODES)[number];
@@ -9,7 +10,7 @@ type Mode = (typeof MODES)[number];
 type ModeRunner = (log: Logger) => Promise<void>;
 
 // Modes are registered here as they are implemented.
-const runners: Partial<Record<Mode, ModeRunner>> = {};
+const runners: Partial<Record<Mode, ModeRunner>> = { validate: runValidateAction };
 
 export const coreLogger: Logger = {
   debug: (m) => core.debug(m),
