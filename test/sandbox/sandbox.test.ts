@@ -5,7 +5,7 @@ import { ClientAssertionCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { listScenarios, loadScenario, startSandbox } from './index.js';
+import { listScenarios, loadScenario, parseScenario, startSandbox } from './index.js';
 
 const refused = (origin: string) =>
   new Promise<string>((resolve) => {
@@ -35,6 +35,13 @@ describe('shipped scenarios', () => {
       await sandbox.close();
     }
     for (const origin of origins) expect(await refused(origin)).toBe('ECONNREFUSED');
+  });
+
+  it('refuses a misspelt GitHub key instead of silently using the default', () => {
+    const scenario = { name: 'x', description: '', azure: {}, github: { owner: 'o', repo: 'r', searchLagSeconds: 5 } };
+    expect(() => parseScenario(scenario, 'inline')).toThrow(
+      'sandbox scenario inline: unknown "github" keys searchLagSeconds',
+    );
   });
 
   it('refuses an unknown scenario name, listing the shipped ones', () => {

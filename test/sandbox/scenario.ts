@@ -22,6 +22,21 @@ export function listScenarios(): string[] {
     .sort();
 }
 
+// A misspelt key would silently leave the default in place: refuse it instead.
+const GITHUB_KEYS: readonly (keyof GitHubScenario)[] = [
+  'owner',
+  'repo',
+  'tokens',
+  'labels',
+  'issues',
+  'environments',
+  'runs',
+  'jobs',
+  'secondaryRateLimit',
+  'searchIndexLagSeconds',
+  'searchPerMinute',
+];
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -39,6 +54,8 @@ export function parseScenario(value: unknown, source: string): SandboxScenario {
   if (!isObject(github)) return fail('"github" must be an object');
   if (typeof github.owner !== 'string' || typeof github.repo !== 'string')
     fail('"github.owner" and "github.repo" must be strings');
+  const unknown = Object.keys(github).filter((key) => !GITHUB_KEYS.includes(key as keyof GitHubScenario));
+  if (unknown.length > 0) fail(`unknown "github" keys ${unknown.join(', ')} (known: ${GITHUB_KEYS.join(', ')})`);
   return value as unknown as SandboxScenario;
 }
 
