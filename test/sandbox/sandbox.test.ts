@@ -3,8 +3,10 @@
 import * as core from '@actions/core';
 import { ClientAssertionCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from './harness.js';
 import { listScenarios, loadScenario, parseScenario, startSandbox } from './index.js';
 
 const refused = (origin: string) =>
@@ -77,6 +79,41 @@ describe('composed sandbox', () => {
       expect(sandbox.requests.find((r) => r.service === 'github')?.identity).toBe('job:rotate');
     } finally {
       process.env = saved;
+      await sandbox.close();
+    }
+  });
+});
+
+describe('child process path (what the bundle gets)', () => {
+  it('with only env(job), a child authenticates by OIDC through the proxy and reads a secret', async () => {
+    const sandbox = await startSandbox(loadScenario('tor-reads-three-secrets'));
+    try {
+      const script = `
+        import * as core from '@actions/core';
+        import { ClientAssertionCredential } from '@azure/identity';
+        import { SecretClient } from '@azure/keyvault-secrets';
+        const credential = new ClientAssertionCredential(process.env.AZURE_TENANT_ID, process.env.AZURE_CLIENT_ID,
+          () => core.getIDToken('api://AzureADTokenExchange'));
+        const client = new SecretClient('https://kv-payments-prod.vault.azure.net', credential);
+        console.log((await client.getSecret('stripe-api-key')).value);`;
+      const env = {
+        PATH: process.env.PATH ?? '',
+        ...sandbox.env('remediate'),
+        AZURE_TENANT_ID: sandbox.scenario.azure.tenantId,
+        AZURE_CLIENT_ID: 'aaaaaaaa-0000-4000-8000-0000000000a1',
+      };
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: PROJECT_ROOT, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect(stderr).not.toMatch(/Error/);
+      expect(code).toBe(0);
+      // getIDToken logs ::debug:: and ::add-mask:: lines first; the secret is the last line.
+      expect(stdout.trim().split('\n').at(-1)).toBe('stripe-api-key-current');
+      expect(sandbox.requests.find((r) => r.service === 'github')?.identity).toBe('job:remediate');
+    } finally {
       await sandbox.close();
     }
   });
