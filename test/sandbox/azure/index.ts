@@ -8,13 +8,17 @@ import { createLogs } from './logs.js';
 import type { AzureScenario } from './scenario.js';
 import { AzureState } from './state.js';
 import { issueAccessToken } from './tokens.js';
+import { scenarioProblems } from './validate.js';
 
 export interface FakeAzure {
   handlers: { entra: Handler; arm: Handler; keyvault: Handler; logs: Handler };
   state: AzureState;
 }
 
+/** Throws (listing every problem) when the scenario's `azure` part is not usable. */
 export function createFakeAzure(scenario: AzureScenario, ctx: SandboxContext): FakeAzure {
+  const problems = scenarioProblems(scenario);
+  if (problems.length > 0) throw new Error(`sandbox scenario: ${problems.join('; ')}`);
   const state = new AzureState(scenario, ctx.oidcIssuer, () => ctx.now());
   return {
     handlers: {
