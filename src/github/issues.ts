@@ -186,3 +186,29 @@ export async function upsertIncident(
   }
   return { issue: ours, created: true, reopened: false };
 }
+
+/** Other open incidents of ours on the same vault (by its label), for the issue's "related" section. */
+export async function findRelatedIncidents(
+  gh: Octokit,
+  repo: RepoRef,
+  vaultLabel: string,
+  alertId: string,
+  trustedLogin: string,
+): Promise<{ number: number; title: string }[]> {
+  const marker = incidentMarker(alertId);
+  const issues = (await gh.paginate(gh.rest.issues.listForRepo, {
+    ...repo,
+    labels: `${INCIDENT_LABEL},${vaultLabel}`,
+    state: 'open',
+    per_page: 100,
+  })) as (ListedIssue & { title: string })[];
+  return issues
+    .filter(
+      (i) =>
+        !i.pull_request &&
+        i.user?.login === trustedLogin &&
+        (i.body ?? '').startsWith('<!-- kv-alert-playbook ') &&
+        !(i.body ?? '').includes(marker),
+    )
+    .map((i) => ({ number: i.number, title: i.title }));
+}
