@@ -1,8 +1,6 @@
 // Small scenarios for the sandbox's own tests (shipped, realistic ones are in ./scenarios).
+import { SUBSCRIPTION, TENANT } from './azure/testing.js';
 import type { SandboxScenario } from './scenario.js';
-
-export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-export const SUBSCRIPTION = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 
 /** A repository with one labelled issue and comment, a pull request, a protected and an unprotected environment. */
 export function githubTestScenario(overrides: Partial<SandboxScenario['github']> = {}): SandboxScenario {
