@@ -452,6 +452,25 @@ describe('Key Vault data plane', () => {
     expect((await client.getSecret('db-password')).value).toBe('current');
   });
 
+  it('lists and purges deleted secrets; without soft delete a delete is final', async () => {
+    const client = secrets();
+    await (await client.beginDeleteSecret('api-key', { intervalInMs: 10 })).pollUntilDone();
+    const deleted: string[] = [];
+    for await (const d of client.listDeletedSecrets()) deleted.push(d.name);
+    expect(deleted).toEqual(['api-key']);
+    await client.purgeDeletedSecret('api-key');
+    expect(env.azure.state.vault(VAULT)?.deletedSecrets.size).toBe(0);
+
+    const vault = env.azure.state.vault(POLICY_VAULT);
+    if (!vault) throw new Error('vault missing');
+    vault.enableSoftDelete = false;
+    const gone = await (
+      await secrets(RESPONDER, POLICY_VAULT).beginDeleteSecret('legacy', { intervalInMs: 10 })
+    ).pollUntilDone();
+    expect(gone.recoveryId).toBeUndefined();
+    expect(vault.secrets.size + vault.deletedSecrets.size).toBe(0);
+  });
+
   it('enforces RBAC per secret scope with ForbiddenByRbac naming the action', async () => {
     expect((await secrets(OUTSIDER).getSecret('db-password')).value).toBe('current');
     const error = await rejection(secrets(OUTSIDER).setSecret('db-password', 'x'));
@@ -493,6 +512,10 @@ describe('Key Vault data plane', () => {
     expect(versions).toHaveLength(2);
     const disabled = await keys.updateKeyProperties('signing-key', before.properties.version ?? '', { enabled: false });
     expect(disabled.properties.enabled).toBe(false);
+    await keys.createRsaKey('wrapping-key');
+    const names: string[] = [];
+    for await (const k of keys.listPropertiesOfKeys()) names.push(k.name);
+    expect(names.sort()).toEqual(['signing-key', 'wrapping-key']);
   });
 
   it('creates a new certificate version through the pending operation', async () => {
@@ -504,6 +527,10 @@ describe('Key Vault data plane', () => {
     const versions: string[] = [];
     for await (const v of certs.listPropertiesOfCertificateVersions('tls-cert')) versions.push(v.version ?? '');
     expect(versions).toHaveLength(2);
+    expect((await certs.getCertificatePolicy('tls-cert')).issuerName).toBe('Self');
+    const listed: string[] = [];
+    for await (const c of certs.listPropertiesOfCertificates()) listed.push(c.name ?? '');
+    expect(listed).toEqual(['tls-cert']);
     const disabled = await certs.updateCertificateProperties('tls-cert', before.properties.version ?? '', {
       enabled: false,
     });
