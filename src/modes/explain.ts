@@ -1,5 +1,5 @@
-// `kv-alert-playbook explain`: read one alert, normalise it, print it (and, once playbooks land, why each rule
-// did or did not match). Warnings go to the logger (stderr in the CLI); the result goes to stdout.
+// `kv-alert-playbook explain`: read one alert, normalise it, print it and why each playbook rule did or did not
+// match, and the steps that follow. Warnings go to the logger (stderr in the CLI); the result goes to stdout.
 import { createReadStream } from 'node:fs';
 import { UserError, errorMessage } from '../errors.js';
 import { alertFromText } from '../alert/intake.js';
@@ -7,6 +7,9 @@ import { normalizeAlert, type NormalizedAlert } from '../alert/normalize.js';
 import { MAX_PAYLOAD_BYTES } from '../alert/payload.js';
 import type { Alert } from '../alert/types.js';
 import type { Logger } from '../log.js';
+import { matchAlert, type Playbook } from '../playbook/index.js';
+import type { Gate } from '../steps/index.js';
+import { requirePlaybook } from './playbook-file.js';
 
 export interface RuleExplanation {
   name: string;
@@ -14,15 +17,36 @@ export interface RuleExplanation {
   reasons: string[];
 }
 
-/** `explain --json` output (DESIGN.md). Rules and steps stay empty until a playbook is evaluated. */
+/** A step the matched rules lead to, with its parameters after defaults. */
+export interface StepExplanation {
+  kind: string;
+  /** null: read-only, runs at triage; otherwise the gate whose approval it waits for. */
+  gate: Gate | null;
+  params: unknown;
+  /** The rule the step comes from. */
+  rule: string;
+}
+
+/** `explain --json` output (DESIGN.md). */
 export interface ExplainResult {
   alert: Alert;
   rules: RuleExplanation[];
-  steps: unknown[];
+  steps: StepExplanation[];
 }
 
-export function explainAlert(normalized: NormalizedAlert): ExplainResult {
-  return { alert: normalized.alert, rules: [], steps: [] };
+export function explainAlert(normalized: NormalizedAlert, playbook: Playbook): ExplainResult {
+  const match = matchAlert(playbook, normalized.alert);
+  const ruleOf = new Map(match.matched.flatMap((rule) => rule.steps.map((step) => [step, rule.name] as const)));
+  return {
+    alert: normalized.alert,
+    rules: match.rules,
+    steps: match.steps.map((step) => ({
+      kind: step.kind,
+      gate: step.gate,
+      params: step.params,
+      rule: ruleOf.get(step) ?? '',
+    })),
+  };
 }
 
 async function readLimited(source: AsyncIterable<Buffer | string>, what: string): Promise<string> {
@@ -57,7 +81,7 @@ export async function readAlertArg(
 const dash = (value: string | undefined) => value ?? '-';
 
 /** Human-readable summary. Every string in it was cleaned or validated by normalisation. */
-export function formatExplain(result: ExplainResult, documented: boolean): string {
+export function formatExplain(result: ExplainResult, documented: boolean, playbookFile: string): string {
   const a = result.alert;
   const typeNotes = [documented ? 'documented' : 'undocumented', ...(a.simulated ? ['simulated'] : [])];
   const ops = a.operations.map((o) => `${o.name} x${o.count}`).join(', ');
@@ -77,6 +101,18 @@ export function formatExplain(result: ExplainResult, documented: boolean): strin
     `User agent  ${dash(a.source.userAgent)}`,
     `Operations  ${ops || '-'}`,
     `Targets     ${a.targets.length ? a.targets.join(', ') : '-'}`,
+    '',
+    `Playbook    ${playbookFile}`,
+    ...result.rules.flatMap((r) => [
+      `  ${r.matched ? 'match' : 'no   '}  ${r.name}`,
+      ...r.reasons.map((reason) => `           ${reason}`),
+    ]),
+    '',
+    result.steps.length > 0 ? 'Steps' : 'Steps       none',
+    ...result.steps.map(
+      (s) =>
+        `  ${s.kind.padEnd(20)} ${(s.gate ? `gate ${s.gate}` : 'read-only').padEnd(14)} ${JSON.stringify(s.params)}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -87,12 +123,12 @@ export async function runExplain(args: { values: Record<string, unknown>; log: L
   if (typeof alertArg !== 'string' || alertArg === '') {
     throw new UserError('explain: --alert <file|-> is required');
   }
-  if (values.playbook !== undefined) throw new UserError('explain: --playbook is not available yet');
+  const { file, playbook } = requirePlaybook(typeof values.playbook === 'string' ? values.playbook : undefined);
   const normalized = normalizeAlert(alertFromText(await readAlertArg(alertArg), `--alert ${alertArg}`));
   for (const warning of normalized.warnings) log.warning(warning);
-  const result = explainAlert(normalized);
+  const result = explainAlert(normalized, playbook);
   process.stdout.write(
-    values.json ? `${JSON.stringify(result, null, 2)}\n` : formatExplain(result, normalized.documented),
+    values.json ? `${JSON.stringify(result, null, 2)}\n` : formatExplain(result, normalized.documented, file),
   );
   return 0;
 }

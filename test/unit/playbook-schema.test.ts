@@ -30,6 +30,13 @@ describe('playbooks/schema.json', () => {
     expect(accepts(text), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it("accepts the README's example, which the validator also accepts", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /```yaml\n(# yaml-language-server[\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(loadPlaybook(example)).toMatchObject({ ok: true });
+    expect(accepts(example), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it('rejects the invalid fixture with typos', () => {
     expect(accepts(readFileSync(join(fixtures, 'invalid-typos.yml'), 'utf8'))).toBe(false);
   });
