@@ -5,7 +5,7 @@ import { MatchMemo, type Condition } from './conditions.js';
 import { MAX_MATCHED_LENGTH } from './safe-regex.js';
 import type { Playbook, Rule, Step } from './types.js';
 
-export interface Outcome {
+interface Outcome {
   holds: boolean;
   /** Held: the conditions that made it hold. Failed: the first failing condition (for any: every branch). */
   reasons: string[];
@@ -43,7 +43,7 @@ function shown(value: FieldValue): string {
   return short;
 }
 
-export function evaluate(condition: Condition, alert: Alert, memo: MatchMemo = new MatchMemo()): Outcome {
+function evaluate(condition: Condition, alert: Alert, memo: MatchMemo): Outcome {
   switch (condition.kind) {
     case 'test': {
       const actual = condition.get(alert);

@@ -44,10 +44,18 @@ export const firewall = defineStep({
     },
     'Firewall parameters.',
   ),
-  parseParams: (raw, env): FirewallParams => ({
-    defaultAction: raw['default-action'] ?? 'Deny',
-    allow: (raw.allow ?? []).map((name) => ({ name, ranges: resolveNetwork(name, env) as readonly Cidr[] })),
-    keepKnownCallers: raw['keep-known-callers'] ?? true,
-    bypass: raw.bypass ?? 'AzureServices',
-  }),
+  parseParams: (raw, env, report): FirewallParams => {
+    const allow: AllowedNetwork[] = [];
+    for (const name of raw.allow ?? []) {
+      const ranges = resolveNetwork(name, env);
+      if (typeof ranges === 'string') report('allow', ranges);
+      else allow.push({ name, ranges });
+    }
+    return {
+      defaultAction: raw['default-action'] ?? 'Deny',
+      allow,
+      keepKnownCallers: raw['keep-known-callers'] ?? true,
+      bypass: raw.bypass ?? 'AzureServices',
+    };
+  },
 });

@@ -1,6 +1,6 @@
 // The built bundles (run `npm run build` first), as a user and the runner run them.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,24 @@ describe('action mode validate', () => {
     const r = action('.github/kv-alert-playbook.yml', empty);
     expect(r.stdout).toContain('playbook playbooks/default.yml (bundled) is valid');
     expect(r.status).toBe(0);
+  });
+
+  it("uses the repository's .github/kv-alert-playbook.yml when present", () => {
+    const repo = mkdtempSync(join(tmpdir(), 'kv-validate-repo-'));
+    try {
+      mkdirSync(join(repo, '.github'));
+      writeFileSync(
+        join(repo, '.github/kv-alert-playbook.yml'),
+        'version: 1\nrules:\n  - name: all\n    steps: [notifyy]\n',
+      );
+      const r = action('.github/kv-alert-playbook.yml', repo);
+      expect(r.stdout).toContain(
+        "::error file=.github/kv-alert-playbook.yml,line=4,col=13::rule 'all'.steps[0]: unknown step kind 'notifyy' (did you mean 'notify'?)",
+      );
+      expect(r.status).toBe(1);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   it('annotates each problem on the file and fails', () => {
