@@ -7,6 +7,7 @@ import type { RequestLogEntry, SandboxContext } from './core/types.js';
 import { createFakeGitHub, DEFAULT_ACTION_TOKEN, OIDC_PATH, type GitHubState } from './github/index.js';
 import type { SandboxScenario } from './scenario.js';
 
+/** `seed` overrides the scenario's; `faults` are added after the scenario's. */
 export interface SandboxOptions extends CoreOptions {
   /** Initial value of the sandbox clock (epoch ms); default the real time. The clock then runs with real time. */
   startTime?: number;
@@ -42,7 +43,10 @@ export interface Sandbox {
 }
 
 export async function startSandbox(scenario: SandboxScenario, options: SandboxOptions = {}): Promise<Sandbox> {
-  const core = await startCore(options);
+  const core = await startCore({
+    seed: options.seed ?? scenario.seed,
+    faults: [...(scenario.faults ?? []), ...(options.faults ?? [])],
+  });
   let offset = options.startTime === undefined ? 0 : options.startTime - Date.now();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const context: SandboxContext = {

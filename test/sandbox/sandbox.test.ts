@@ -46,6 +46,28 @@ describe('shipped scenarios', () => {
     );
   });
 
+  it('starts with the scenario faults and seed, adding the options faults after them', async () => {
+    const scenario = {
+      ...loadScenario('tor-reads-three-secrets'),
+      seed: 5,
+      faults: [{ name: 'slow-github', service: 'github' as const, fault: { kind: 'latency' as const, ms: 1 } }],
+    };
+    const sandbox = await startSandbox(scenario, {
+      faults: [{ name: 'down', path: '^/nowhere', fault: { kind: 'reset' } }],
+    });
+    try {
+      await fetch(`${sandbox.githubUrl}/repos/contoso/secops/labels`, {
+        headers: { authorization: `token ${sandbox.actionToken}` },
+      });
+      expect(sandbox.faults.status()).toEqual([
+        { name: 'slow-github', matched: 1, fired: 1 },
+        { name: 'down', matched: 0, fired: 0 },
+      ]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('refuses an unknown scenario name, listing the shipped ones', () => {
     expect(() => loadScenario('nope')).toThrow(/no scenario 'nope' \(shipped: no-diagnostic-settings, /);
   });

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AzureScenario } from './azure/scenario.js';
+import type { FaultRule } from './core/faults.js';
 import type { GitHubScenario } from './github/scenario.js';
 
 export interface SandboxScenario {
@@ -11,6 +12,10 @@ export interface SandboxScenario {
   description: string;
   azure: AzureScenario;
   github: GitHubScenario;
+  /** Fault and latency rules active from the start (e.g. a latency profile for benchmarks); `path` as regex text. */
+  faults?: FaultRule[];
+  /** Seed for probabilistic faults and jitter, unless the start options give one. */
+  seed?: number;
 }
 
 export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
@@ -23,6 +28,7 @@ export function listScenarios(): string[] {
 }
 
 // A misspelt key would silently leave the default in place: refuse it instead.
+const TOP_KEYS: readonly (keyof SandboxScenario)[] = ['name', 'description', 'azure', 'github', 'faults', 'seed'];
 const GITHUB_KEYS: readonly (keyof GitHubScenario)[] = [
   'owner',
   'repo',
@@ -50,6 +56,10 @@ export function parseScenario(value: unknown, source: string): SandboxScenario {
   if (typeof value.name !== 'string' || value.name === '') fail('"name" must be a non-empty string');
   if (typeof value.description !== 'string') fail('"description" must be a string');
   if (!isObject(value.azure)) fail('"azure" must be an object');
+  const unknownTop = Object.keys(value).filter((key) => !TOP_KEYS.includes(key as keyof SandboxScenario));
+  if (unknownTop.length > 0) fail(`unknown keys ${unknownTop.join(', ')} (known: ${TOP_KEYS.join(', ')})`);
+  if (value.faults !== undefined && !Array.isArray(value.faults)) fail('"faults" must be an array of fault rules');
+  if (value.seed !== undefined && !Number.isInteger(value.seed)) fail('"seed" must be an integer');
   const github = value.github;
   if (!isObject(github)) return fail('"github" must be an object');
   if (typeof github.owner !== 'string' || typeof github.repo !== 'string')
