@@ -1,0 +1,176 @@
+// Our own runner behind the vault firewall: when a data-plane call is denied with ForbiddenByFirewall, allow the
+// runner's address (from the denial) with a temporary /32 rule, retry, and remove the rule when the run ends.
+// ARM calls are not subject to the vault firewall, so the rule can always be managed. The alternative is a
+// self-hosted runner inside an allowed network (docs/setup).
+import type { Plan } from '../plan/types.js';
+import type { AzureContext } from '../azure/context.js';
+import { vaultClient } from '../azure/vault.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { parseIp } from '../net/ip.js';
+import { backoffMs, describeError, sleep, statusOf, type RetryTimings } from './rotate-calls.js';
+
+/** What the run did to the vault firewall; recorded on the issue. */
+export interface TemporaryFirewallRule {
+  vault: string;
+  /** e.g. 198.51.100.10/32 */
+  rule: string;
+  /** The rule was added by this run (false: it was already there, so it is not ours to remove). */
+  added: boolean;
+  removed: boolean;
+  /** Why adding or removing failed; a rule left in place must be removed by hand. */
+  error?: string;
+}
+
+/** How often a call is retried while a new rule propagates (Key Vault takes a few seconds to a minute). */
+const PROPAGATION_ATTEMPTS = 6;
+
+interface DenialBody {
+  error?: { innererror?: { code?: unknown }; innerError?: { code?: unknown } };
+}
+
+/** The client address of a ForbiddenByFirewall denial, or undefined for any other error. */
+export function firewallDeniedAddress(error: unknown): string | undefined {
+  if (statusOf(error) !== 403) return undefined;
+  const e = error as { details?: unknown; response?: { bodyAsText?: string | null }; message?: unknown };
+  let body = e.details as DenialBody | undefined;
+  if (!body?.error && e.response?.bodyAsText) {
+    try {
+      body = JSON.parse(e.response.bodyAsText) as DenialBody;
+    } catch {
+      body = undefined;
+    }
+  }
+  const inner = body?.error?.innererror?.code ?? body?.error?.innerError?.code;
+  if (inner !== 'ForbiddenByFirewall') return undefined;
+  const match = /Client address:\s*([0-9A-Fa-f.:]+)/.exec(typeof e.message === 'string' ? e.message : '');
+  return match?.[1] ? parseIp(match[1]) : undefined;
+}
+
+/** True when the error kept the service's answer (SDK paging errors drop it and keep only the status). */
+function hasBody(error: unknown): boolean {
+  const e = error as { details?: unknown; response?: { bodyAsText?: string | null } };
+  return e.details !== undefined || Boolean(e.response?.bodyAsText);
+}
+
+export interface FirewallException {
+  /** Runs a data-plane call; on a firewall denial of our address, adds the temporary rule and retries. */
+  guard<T>(call: () => Promise<T>): Promise<T>;
+  /** The rule this run added or found, if any. */
+  readonly rule: TemporaryFirewallRule | undefined;
+  /** Removes the rule if this run added it (idempotent; never throws: a failure is recorded on the rule). */
+  remove(): Promise<void>;
+}
+
+export function firewallException(
+  az: AzureContext,
+  vault: Plan['vault'],
+  options: {
+    dryRun: boolean;
+    log: Logger;
+    timings: RetryTimings;
+    /**
+     * A data-plane call whose denial keeps the service's answer, made when a listing was denied with a bare 403:
+     * only the answer tells a firewall denial (and the client address) from a missing role.
+     */
+    probe: () => Promise<unknown>;
+  },
+): FirewallException {
+  const arm = () => vaultClient(az, vault.subscriptionId);
+  let rule: TemporaryFirewallRule | undefined;
+  let adding: Promise<void> | undefined;
+
+  async function add(address: string): Promise<void> {
+    if (address.includes(':')) {
+      throw new UserError(
+        `vault ${vault.name}: the firewall denies this runner's IPv6 address ${address}; Key Vault IP rules take IPv4 only: run from an allowed network`,
+      );
+    }
+    const cidr = `${address}/32`;
+    if (options.dryRun) {
+      throw new UserError(
+        `vault ${vault.name}: the firewall denies this runner (${address}); a real run adds the temporary rule ${cidr} and removes it afterwards`,
+      );
+    }
+    const current = await arm().vaults.get(vault.resourceGroup, vault.name);
+    const acls = current.properties.networkAcls ?? {};
+    const ipRules = acls.ipRules ?? [];
+    const present = ipRules.some((r) => r.value === cidr || r.value === address);
+    rule = { vault: vault.name, rule: cidr, added: !present, removed: false };
+    if (present) {
+      options.log.info(`vault ${vault.name}: firewall rule ${cidr} already present; waiting for it to take effect`);
+      return;
+    }
+    options.log.warning(
+      `vault ${vault.name}: adding temporary firewall rule ${cidr} for this runner (removed at the end of the run)`,
+    );
+    await arm().vaults.update(vault.resourceGroup, vault.name, {
+      properties: { networkAcls: { ...acls, ipRules: [...ipRules, { value: cidr }] } },
+    });
+  }
+
+  async function probeDenial(error: unknown): Promise<string | undefined> {
+    if (statusOf(error) !== 403 || hasBody(error)) return undefined;
+    try {
+      await options.probe();
+      return undefined;
+    } catch (probeError) {
+      return firewallDeniedAddress(probeError);
+    }
+  }
+
+  async function guard<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const address = firewallDeniedAddress(error) ?? (await probeDenial(error));
+      if (!address) throw error;
+      // Concurrent calls denied at the same time share one change.
+      adding ??= add(address).catch((failure: unknown) => {
+        if (rule) rule.error = `adding the rule failed: ${describeError(failure)}`;
+        throw failure;
+      });
+      await adding;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await call();
+        } catch (retryError) {
+          const denied = firewallDeniedAddress(retryError) ?? (await probeDenial(retryError));
+          if (!denied || attempt + 1 >= PROPAGATION_ATTEMPTS) throw retryError;
+          await sleep(backoffMs(attempt, options.timings));
+        }
+      }
+    }
+  }
+
+  async function remove(): Promise<void> {
+    await adding?.catch(() => undefined);
+    if (!rule?.added || rule.removed) return;
+    try {
+      const current = await arm().vaults.get(vault.resourceGroup, vault.name);
+      const acls = current.properties.networkAcls ?? {};
+      const ipRules = acls.ipRules ?? [];
+      // ARM may hand a /32 back as the bare address.
+      const ours = new Set([rule.rule, rule.rule.replace(/\/32$/, '')]);
+      const kept = ipRules.filter((r) => !ours.has(r.value));
+      if (kept.length !== ipRules.length) {
+        await arm().vaults.update(vault.resourceGroup, vault.name, {
+          properties: { networkAcls: { ...acls, ipRules: kept } },
+        });
+      }
+      rule.removed = true;
+      options.log.info(`vault ${vault.name}: removed temporary firewall rule ${rule.rule}`);
+    } catch (error) {
+      rule.error = `removing the rule failed, remove ${rule.rule} from the vault firewall by hand: ${describeError(error)}`;
+      options.log.error(`vault ${vault.name}: ${rule.error}`);
+    }
+  }
+
+  return {
+    guard,
+    get rule() {
+      return rule;
+    },
+    remove,
+  };
+}
