@@ -1,6 +1,6 @@
 // Playbook text → validated Playbook, or every problem with its line and column. Hostile input (alias bombs,
 // huge files, deep nesting) is refused before it can exhaust memory or stack.
-import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Problem } from './problems.js';
 import { readPlaybook } from './parse.js';
 import type { Playbook } from './types.js';
@@ -65,20 +65,30 @@ function nestingTooDeep(text: string): Problem | undefined {
   return undefined;
 }
 
-function deepestNode(node: YamlNode, depth: number): Node | undefined {
-  if (!node || isAlias(node)) return undefined;
-  if (depth > MAX_DEPTH) return node;
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      const deep = deepestNode(pair.value as YamlNode, depth + 1);
-      if (deep) return deep;
-    }
-  } else if (isSeq(node)) {
-    for (const item of node.items) {
-      const deep = deepestNode(item as YamlNode, depth + 1);
-      if (deep) return deep;
-    }
+/** The first node nested deeper than MAX_DEPTH, or an alias that refers to a node containing it. */
+function nestingProblem(
+  doc: Document,
+  node: YamlNode,
+  depth: number,
+  path: Set<Node>,
+): { node: Node; message: string } | undefined {
+  if (!node) return undefined;
+  let target: Node = node;
+  if (isAlias(node)) {
+    const resolved = node.resolve(doc) as Node | undefined;
+    if (!resolved) return undefined;
+    if (path.has(resolved)) return { node, message: `YAML alias *${node.source} refers to a node that contains it` };
+    target = resolved;
   }
+  if (depth > MAX_DEPTH) return { node, message: `nesting is deeper than ${MAX_DEPTH} levels` };
+  if (!isMap(target) && !isSeq(target)) return undefined;
+  path.add(target);
+  const children = isMap(target) ? target.items.map((pair) => pair.value as YamlNode) : (target.items as YamlNode[]);
+  for (const child of children) {
+    const problem = nestingProblem(doc, child, depth + 1, path);
+    if (problem) return problem;
+  }
+  path.delete(target);
   return undefined;
 }
 
@@ -120,8 +130,8 @@ export function loadPlaybook(text: string): LoadResult {
       },
     ]);
   }
-  const deep = deepestNode(doc.contents as Node, 1);
-  if (deep) return fail([{ ...position(deep.range?.[0] ?? 0), message: `nesting is deeper than ${MAX_DEPTH} levels` }]);
+  const nesting = nestingProblem(doc, doc.contents as Node, 1, new Set());
+  if (nesting) return fail([{ ...position(nesting.node.range?.[0] ?? 0), message: nesting.message }]);
 
   const reader = new Reader(doc, lines);
   const playbook = readPlaybook(reader, doc.contents as Node);

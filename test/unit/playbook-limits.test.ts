@@ -16,6 +16,12 @@ describe('hostile playbooks are refused with a clear message', () => {
     ]);
   });
 
+  it('an alias that refers to a node containing it', () => {
+    expect(problemsOf('version: 1\nrules:\n  - name: a\n    when: &loop { not: *loop }\n')).toEqual([
+      '4:24: YAML alias *loop refers to a node that contains it',
+    ]);
+  });
+
   it('a few aliases are fine', () => {
     const playbook = playbookFrom(`version: 1
 networks:
