@@ -4,6 +4,7 @@ import { SEVERITIES } from '../alert/types.js';
 import { STEP_KINDS, STEPS } from '../steps/index.js';
 import { OPERATORS_BY_TYPE, type Operator } from './conditions.js';
 import { FIELDS, type FieldType } from './fields.js';
+import { NETWORK_NAME_PATTERN } from './parse.js';
 import { MAX_PATTERN_LENGTH } from './safe-regex.js';
 import { ownerShape, ruleLabelsShape, settingsShape } from './sections.js';
 import { toJsonSchema, type Shape } from './shape.js';
@@ -82,7 +83,7 @@ export function playbookJsonSchema(): Schema {
       networks: {
         description: 'Named lists of IP addresses and CIDRs (IPv4 and IPv6), usable in conditions and firewall steps.',
         type: 'object',
-        propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+        propertyNames: { pattern: NETWORK_NAME_PATTERN },
         additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } },
       },
       owners: {

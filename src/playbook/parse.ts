@@ -11,7 +11,8 @@ import type { Reader, YamlNode } from './yaml-reader.js';
 
 const TOP_KEYS = ['version', 'settings', 'networks', 'owners', 'rules'] as const;
 const RULE_KEYS = ['name', 'description', 'when', 'steps', 'suppress', 'continue', 'labels'] as const;
-const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const NETWORK_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+const NETWORK_NAME = new RegExp(NETWORK_NAME_PATTERN);
 
 function readNetworks(reader: Reader, node: YamlNode): Map<string, readonly Cidr[]> {
   const networks = new Map<string, readonly Cidr[]>();
