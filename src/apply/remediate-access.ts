@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.js';
 import type { AccessPolicyEntry, RoleAssignment } from '../findings/types.js';
 import type { Plan, RevokeAccessAction } from '../plan/types.js';
 import { describeAccessEntry, findAccessEntry, sameAccessEntry, type FieldDiff } from './remediate-state.js';
-import type { RemediateContext, RemediateResult } from './remediate-types.js';
+import type { DriftOptions, RemediateContext, RemediateResult } from './remediate-types.js';
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -36,9 +36,10 @@ export async function setAccessEntry(
   base: Pick<RemediateResult, 'actionId' | 'kind'>,
   target: AccessPolicyEntry | null,
   from: AccessPolicyEntry | null | undefined,
+  options: DriftOptions = {},
 ): Promise<RemediateResult> {
   const { resourceGroup, name, subscriptionId, resourceId } = plan.vault;
-  const result = { ...base, changes: [], notes: [] };
+  const result = { ...base, changes: [], notes: [] as string[] };
   const principal = target ?? from;
   if (!principal || from === undefined) {
     return { ...result, status: 'refused', message: "the plan has no snapshot of the principal's access-policy entry" };
@@ -60,7 +61,9 @@ export async function setAccessEntry(
       message: `the access-policy entry is already: ${describeAccessEntry(target)}`,
     };
   }
-  if (!sameAccessEntry(now, from)) {
+  if (!sameAccessEntry(now, from) && options.force) {
+    result.notes.push(`forced: overwrote a later change (the entry was: ${describeAccessEntry(now)})`);
+  } else if (!sameAccessEntry(now, from)) {
     const drift: FieldDiff[] = [
       {
         field: `accessPolicies[${principal.objectId}]`,
@@ -72,7 +75,7 @@ export async function setAccessEntry(
     return {
       ...result,
       status: 'refused',
-      message: "the principal's access-policy entry changed since the plan was made; nothing was changed",
+      message: `the principal's access-policy entry changed since ${options.since ?? 'the plan was made'}; nothing was changed`,
       drift,
     };
   }

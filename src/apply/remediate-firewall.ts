@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js';
 import type { NetworkRules } from '../plan/firewall.js';
 import type { FirewallAction, Plan } from '../plan/types.js';
 import { describeNetworkRules, networkRulesDiff, sameNetworkRules } from './remediate-state.js';
-import type { RemediateContext, RemediateResult } from './remediate-types.js';
+import type { DriftOptions, RemediateContext, RemediateResult } from './remediate-types.js';
 
 /** The ARM body for the planned rules; vnet rules that already exist keep their flags. */
 export function networkRuleSet(planned: NetworkRules, current: NetworkRuleSet | undefined): NetworkRuleSet {
@@ -28,23 +28,29 @@ export async function setNetworkRules(
   base: Pick<RemediateResult, 'actionId' | 'kind'>,
   target: NetworkRules,
   from: NetworkRules | undefined,
+  options: DriftOptions = {},
 ): Promise<RemediateResult> {
   const { resourceGroup, name, subscriptionId, resourceId } = plan.vault;
   const client = vaultClient(ctx.az, subscriptionId);
   const vault = await client.vaults.get(resourceGroup, name);
   const now = toVaultState(vault, resourceId).networkAcls;
-  const result = { ...base, changes: [], notes: [] };
+  const result = { ...base, changes: [], notes: [] as string[] };
   if (sameNetworkRules(now, target)) {
-    return { ...result, status: 'already-done', message: 'the vault firewall already has the planned rules' };
+    return { ...result, status: 'already-done', message: 'the vault firewall already has these rules' };
   }
   if (!from) return { ...result, status: 'refused', message: 'the plan has no snapshot of the network rules' };
   if (!sameNetworkRules(now, from)) {
-    return {
-      ...result,
-      status: 'refused',
-      message: 'the vault firewall changed since the plan was made; nothing was changed',
-      drift: networkRulesDiff(from, now, target, from),
-    };
+    if (options.force) {
+      const overwritten = networkRulesDiff(from, now, target, from).map((d) => `${d.field} ${d.now}`);
+      result.notes.push(`forced: overwrote later changes (${overwritten.join('; ')})`);
+    } else {
+      return {
+        ...result,
+        status: 'refused',
+        message: `the vault firewall changed since ${options.since ?? 'the plan was made'}; nothing was changed`,
+        drift: networkRulesDiff(from, now, target, from),
+      };
+    }
   }
   const change = { what: 'vault firewall', before: describeNetworkRules(now), after: describeNetworkRules(target) };
   if (ctx.dryRun)

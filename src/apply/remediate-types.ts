@@ -34,3 +34,11 @@ export interface RemediateResult {
   /** Facts a reviewer should know (e.g. assignments the plan did not name, left alone). */
   notes: string[];
 }
+
+/** How the shared executors treat a state that is neither the start nor the end state. */
+export interface DriftOptions {
+  /** Overwrite it anyway (rollback --force); the overwritten values are noted. */
+  force?: boolean;
+  /** What the start state is, for the refusal message (default "the plan was made"). */
+  since?: string;
+}

@@ -35,7 +35,7 @@ const cell = (text: string, max = 300): Markdown => inline(text, { max });
 /** Values from Azure (rules, permissions, ids) read best verbatim. */
 const value = (text: string): Markdown => code(text, { table: true, max: 1000 });
 
-function remediateSection(results: RemediateResult[], gate: Gate): string[] {
+function remediateSection(results: RemediateResult[], undo: boolean): string[] {
   const out: string[] = [
     table(
       ['Action', 'Result', 'Detail'],
@@ -74,7 +74,7 @@ function remediateSection(results: RemediateResult[], gate: Gate): string[] {
   }
   const notes = results.flatMap((r) => r.notes.map((n) => `- ${code(r.actionId)}: ${cell(n, 1000)}`));
   if (notes.length) out.push('', '**Notes**', '', ...notes);
-  if (gate === 'remediate' && results.some((r) => r.status === 'applied')) {
+  if (undo && results.some((r) => r.status === 'applied')) {
     out.push(
       '',
       "**Undo:** with this plan (the triage job's `plan` output) saved as `plan.json`, run `kv-alert-playbook rollback --plan plan.json --gate remediate`. It restores the snapshot's network rules and access-policy entry and lists any later change it would overwrite (then it asks for `--force`). Deleted role assignments are listed with the command an administrator runs to recreate them.",
@@ -137,7 +137,7 @@ export function renderGateComment(r: GateRecord): string {
     approvalLine(r.approval),
     `Plan ${code(r.planSha256)} (the hash the issue shows). Defender alert status: ${inline(r.alert.status || 'unknown', { max: 40 })}.`,
     '',
-    ...(r.remediate ? remediateSection(r.remediate, r.gate) : []),
+    ...(r.remediate ? remediateSection(r.remediate, true) : []),
     ...(r.rotate ? rotateSection(r.rotate) : []),
   ];
   if (r.closing) lines.push('', '**Every gate of the plan is done; closing this issue.**');
@@ -149,4 +149,16 @@ export function renderRefusalComment(gate: Gate, reason: string): string {
   return limitBody(
     [`### ${GATE_TITLE[gate]} gate refused`, '', `Nothing was changed: ${inline(reason, { max: 1000 })}`].join('\n'),
   );
+}
+
+/** The record of `kv-alert-playbook rollback --gate remediate` (run by a person with their own credentials). */
+export function renderRollbackComment(planSha256: string, results: RemediateResult[], forced: boolean): string {
+  const lines = [
+    '### Remediate gate rolled back',
+    '',
+    `Plan ${code(planSha256)}: the snapshot's network rules and access entries were restored${forced ? ' with --force (later changes overwritten, see the notes)' : ''}. The incident is no longer contained.`,
+    '',
+    ...remediateSection(results, false),
+  ];
+  return limitBody(lines.join('\n'));
 }

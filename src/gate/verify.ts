@@ -54,7 +54,11 @@ export interface Verified {
   alert: DefenderAlert;
 }
 
-async function incidentFor(env: GateEnv, req: GateRequest): Promise<IncidentIssue> {
+/** The plan's incident issue (ours only), refusing unless it shows exactly this plan's hash. */
+export async function planIssue(
+  env: Pick<GateEnv, 'gh' | 'repo' | 'trustedLogin'>,
+  req: Pick<GateRequest, 'plan' | 'planSha256'>,
+): Promise<IncidentIssue> {
   const issues = await findIncidentIssues(env.gh, env.repo, req.plan.alertId, env.trustedLogin);
   const issue = issues[0];
   if (!issue) {
@@ -156,7 +160,7 @@ async function defenderAlert(env: GateEnv, plan: Plan, issue: IncidentIssue): Pr
 
 /** Runs every check; throws GateRefused on the first that fails. Reads only. */
 export async function verifyGate(env: GateEnv, req: GateRequest): Promise<Verified> {
-  const issue = await incidentFor(env, req);
+  const issue = await planIssue(env, req);
   const age = planAgeProblem(req.plan, env.now);
   if (age) throw new GateRefused(age, issue);
   const approval = await approvalOf(env, req, issue);

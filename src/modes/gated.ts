@@ -161,7 +161,8 @@ export async function runGate(run: GateRun, apply: GateApplier): Promise<GateOut
   return { ...outcome, status: applied.complete ? 'done' : 'incomplete', closed: closing };
 }
 
-function readPlanFile(path: string, what: string): string {
+/** Reads a plan file, refusing anything over the plan size limit before reading it. */
+export function readPlanFile(path: string, what: string): string {
   try {
     if (statSync(path).size > MAX_PLAN_BYTES) throw new UserError(`${what}: over the 1 MiB limit`);
     return readFileSync(path, 'utf8');

@@ -1,0 +1,46 @@
+// Mode rotate: the plan's secret, key and certificate actions (apply/rotate.ts), after the gate's checks
+// (modes/gated.ts). Generated values are masked before anything else sees them.
+import * as core from '@actions/core';
+import { applyRotateActions, type RotateResult } from '../apply/rotate.js';
+import type { Logger } from '../log.js';
+import { runGateAction, runGateCli, type GateApplier } from './gated.js';
+
+function summary(r: RotateResult): string {
+  if (r.message) return r.message;
+  const counts = new Map<string, number>();
+  for (const o of r.objects) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
+  return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'no objects';
+}
+
+/** A temporary firewall rule the run could not remove leaves the gate incomplete: someone must remove it. */
+const ruleLeftBehind = (results: RotateResult[]) =>
+  results.some((r) => r.temporaryFirewallRule?.added && !r.temporaryFirewallRule.removed);
+
+export function rotateGate(maskSecret: (value: string) => void, pollIntervalMs?: number): GateApplier {
+  return async (ctx, plan, actions) => {
+    const results = await applyRotateActions(
+      { az: ctx.az, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) },
+      plan,
+      actions,
+      { dryRun: ctx.dryRun, log: ctx.log, maskSecret },
+    );
+    return {
+      record: { rotate: results },
+      actions: results.map((r) => ({ id: r.actionId, kind: r.kind, status: r.status, message: summary(r) })),
+      complete: results.every((r) => r.status === 'done') && !ruleLeftBehind(results),
+    };
+  };
+}
+
+export function runRotateAction(log: Logger): Promise<void> {
+  return runGateAction('rotate', rotateGate(core.setSecret), log);
+}
+
+export function runRotateCli(args: { values: Record<string, unknown>; log: Logger }): Promise<number> {
+  // The CLI never prints a generated value; there is no log masking to feed.
+  return runGateCli(
+    'rotate',
+    rotateGate(() => {}),
+    args,
+  );
+}
