@@ -4,6 +4,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 import { runExplain } from './modes/explain.js';
+import { runRemediateCli } from './modes/remediate.js';
+import { runRollbackCli } from './modes/rollback.js';
+import { runRotateCli } from './modes/rotate.js';
 import { runValidateCli } from './modes/validate.js';
 
 interface Command {
@@ -46,19 +49,48 @@ const commands: Record<string, Command> = {
     },
   },
   remediate: {
-    usage: 'kv-alert-playbook remediate --plan <file> [--dry-run]',
-    summary: "Apply the plan's remediate gate (firewall, access removal).",
-    options: { ...common, plan: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    usage:
+      'kv-alert-playbook remediate --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>]',
+    summary:
+      "Apply the plan's remediate gate (firewall, access removal) after checking its hash, approval, alert and age (needs GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_RUN_ID).",
+    options: {
+      ...common,
+      plan: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      playbook: { type: 'string' },
+      environment: { type: 'string' },
+      cloud: { type: 'string' },
+    },
+    run: runRemediateCli,
   },
   rotate: {
-    usage: 'kv-alert-playbook rotate --plan <file> [--dry-run]',
-    summary: "Apply the plan's rotate gate (rotate, disable or soft-delete secrets, keys and certificates).",
-    options: { ...common, plan: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    usage:
+      'kv-alert-playbook rotate --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>]',
+    summary:
+      "Apply the plan's rotate gate (rotate, disable or soft-delete secrets, keys and certificates) after the same checks as remediate.",
+    options: {
+      ...common,
+      plan: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      playbook: { type: 'string' },
+      environment: { type: 'string' },
+      cloud: { type: 'string' },
+    },
+    run: runRotateCli,
   },
   rollback: {
-    usage: 'kv-alert-playbook rollback --plan <file> --gate remediate [--force]',
-    summary: "Restore the snapshot's network rules and access entries.",
-    options: { ...common, plan: { type: 'string' }, gate: { type: 'string' }, force: { type: 'boolean' } },
+    usage: 'kv-alert-playbook rollback --plan <file> --gate remediate [--force] [--dry-run] [--cloud <name>]',
+    summary:
+      "Restore the snapshot's network rules and access entries; lists later changes it would overwrite and needs --force for them.",
+    options: {
+      ...common,
+      plan: { type: 'string' },
+      gate: { type: 'string' },
+      force: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      cloud: { type: 'string' },
+    },
+    run: runRollbackCli,
   },
   demo: {
     usage: 'kv-alert-playbook demo',

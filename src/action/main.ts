@@ -2,6 +2,8 @@
 import * as core from '@actions/core';
 import { UserError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
+import { runRemediateAction } from '../modes/remediate.js';
+import { runRotateAction } from '../modes/rotate.js';
 import { runValidateAction } from '../modes/validate.js';
 
 const MODES = ['triage', 'remediate', 'rotate', 'validate'] as const;
@@ -10,7 +12,10 @@ type Mode = (typeof MODES)[number];
 type ModeRunner = (log: Logger) => Promise<void>;
 
 // Modes are registered here as they are implemented.
-const runners: Partial<Record<Mode, ModeRunner>> = { validate: runValidateAction };
+const runners: Partial<Record<Mode, ModeRunner>> = {
+  remediate: runRemediateAction,
+  rotate: runRotateAction,
+  validate: runValidateAction };
 
 export const coreLogger: Logger = {
   debug: (m) => core.debug(m),
