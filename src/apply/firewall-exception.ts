@@ -18,12 +18,22 @@ export interface TemporaryFirewallRule {
   /** The rule was added by this run (false: it was already there, so it is not ours to remove). */
   added: boolean;
   removed: boolean;
+  /** The rule was found at the end of this run, left by an earlier run that was interrupted. */
+  leftByEarlierRun?: boolean;
   /** Why adding or removing failed; a rule left in place must be removed by hand. */
   error?: string;
 }
 
-/** How often a call is retried while a new rule propagates (Key Vault takes a few seconds to a minute). */
-const PROPAGATION_ATTEMPTS = 6;
+/** How often a call is retried while a new rule propagates (Key Vault takes seconds to a minute or two). */
+const PROPAGATION_ATTEMPTS = 8;
+
+/** Vault tag naming the temporary rule while it exists: the write-ahead record that lets any later run remove it. */
+export const TAG_TEMPORARY_RULE = 'kv-alert-playbook.temporary-ip-rule';
+
+/** ARM may hand a /32 back as the bare address. */
+function sameRule(value: string, cidr: string): boolean {
+  return value === cidr || `${value}/32` === cidr;
+}
 
 interface DenialBody {
   error?: { innererror?: { code?: unknown }; innerError?: { code?: unknown } };
@@ -58,7 +68,7 @@ export interface FirewallException {
   guard<T>(call: () => Promise<T>): Promise<T>;
   /** The rule this run added or found, if any. */
   readonly rule: TemporaryFirewallRule | undefined;
-  /** Removes the rule if this run added it (idempotent; never throws: a failure is recorded on the rule). */
+  /** Removes our rule if there is one (idempotent; never throws: a failure is recorded on the rule). */
   remove(): Promise<void>;
 }
 
@@ -95,18 +105,22 @@ export function firewallException(
     const current = await arm().vaults.get(vault.resourceGroup, vault.name);
     const acls = current.properties.networkAcls ?? {};
     const ipRules = acls.ipRules ?? [];
-    const present = ipRules.some((r) => r.value === cidr || r.value === address);
-    rule = { vault: vault.name, rule: cidr, added: !present, removed: false };
-    if (present) {
+    const ours = current.tags?.[TAG_TEMPORARY_RULE] === cidr;
+    if (ipRules.some((r) => sameRule(r.value, cidr))) {
+      // Present already: ours (an earlier run stopped before removing it) or someone else's, which stays.
+      rule = { vault: vault.name, rule: cidr, added: ours, removed: false };
       options.log.info(`vault ${vault.name}: firewall rule ${cidr} already present; waiting for it to take effect`);
       return;
     }
     options.log.warning(
       `vault ${vault.name}: adding temporary firewall rule ${cidr} for this runner (removed at the end of the run)`,
     );
+    // The rule and the tag naming it go in one request: a run killed at any point leaves either both or neither.
     await arm().vaults.update(vault.resourceGroup, vault.name, {
+      tags: { ...current.tags, [TAG_TEMPORARY_RULE]: cidr },
       properties: { networkAcls: { ...acls, ipRules: [...ipRules, { value: cidr }] } },
     });
+    rule = { vault: vault.name, rule: cidr, added: true, removed: false };
   }
 
   async function probeDenial(error: unknown): Promise<string | undefined> {
@@ -143,26 +157,44 @@ export function firewallException(
     }
   }
 
+  /**
+   * Removes the rule the vault's tag names (this run's, or one an interrupted run left), with the tag, in one
+   * request. Reads the vault even when this run added nothing, so a leftover never outlives the next run.
+   */
   async function remove(): Promise<void> {
     await adding?.catch(() => undefined);
-    if (!rule?.added || rule.removed) return;
+    if (options.dryRun) return;
+    let cidr = rule?.added ? rule.rule : undefined;
     try {
       const current = await arm().vaults.get(vault.resourceGroup, vault.name);
+      const tagged = current.tags?.[TAG_TEMPORARY_RULE];
+      cidr = tagged ?? cidr;
+      if (!cidr) return;
+      const target = cidr;
+      if (!rule || rule.rule !== target) {
+        rule = { vault: vault.name, rule: target, added: false, removed: false, leftByEarlierRun: true };
+      }
       const acls = current.properties.networkAcls ?? {};
       const ipRules = acls.ipRules ?? [];
-      // ARM may hand a /32 back as the bare address.
-      const ours = new Set([rule.rule, rule.rule.replace(/\/32$/, '')]);
-      const kept = ipRules.filter((r) => !ours.has(r.value));
-      if (kept.length !== ipRules.length) {
-        await arm().vaults.update(vault.resourceGroup, vault.name, {
-          properties: { networkAcls: { ...acls, ipRules: kept } },
-        });
-      }
+      const tags = Object.fromEntries(Object.entries(current.tags ?? {}).filter(([k]) => k !== TAG_TEMPORARY_RULE));
+      await arm().vaults.update(vault.resourceGroup, vault.name, {
+        tags,
+        properties: { networkAcls: { ...acls, ipRules: ipRules.filter((r) => !sameRule(r.value, target)) } },
+      });
       rule.removed = true;
-      options.log.info(`vault ${vault.name}: removed temporary firewall rule ${rule.rule}`);
+      options.log.info(`vault ${vault.name}: removed temporary firewall rule ${target}`);
     } catch (error) {
-      rule.error = `removing the rule failed, remove ${rule.rule} from the vault firewall by hand: ${describeError(error)}`;
-      options.log.error(`vault ${vault.name}: ${rule.error}`);
+      if (!cidr) {
+        // Nothing of ours to remove as far as we know; the vault could not be read.
+        options.log.debug(
+          `vault ${vault.name}: could not check for a temporary firewall rule: ${describeError(error)}`,
+        );
+        return;
+      }
+      if (rule) {
+        rule.error = `removing the rule failed, remove ${cidr} from the vault firewall (and the vault tag ${TAG_TEMPORARY_RULE}) by hand: ${describeError(error)}`;
+        options.log.error(`vault ${vault.name}: ${rule.error}`);
+      }
     }
   }
 

@@ -150,5 +150,8 @@ export async function applyRotateActions(
   } finally {
     await firewall.remove();
   }
+  // A rule an interrupted earlier run left is found (and removed) only at the end: every action ran behind it.
+  const rule = firewall.rule;
+  if (rule) for (const result of results) result.temporaryFirewallRule ??= rule;
   return results;
 }

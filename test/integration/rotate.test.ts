@@ -207,7 +207,24 @@ describe('rotate-secrets', () => {
   });
 });
 
-describe('throttling', () => {
+/** The most Key Vault requests in flight at once during this part of the run. */
+function maxInFlight(s: Sandbox, from: number): number {
+  const kv = s.requests.slice(from).filter((r) => r.service === 'keyvault');
+  return Math.max(...kv.map((r) => kv.filter((o) => o.start <= r.start && r.start < o.end).length));
+}
+
+describe('concurrency and throttling', () => {
+  it('keeps at most `concurrency` objects in flight (default 8)', async () => {
+    const s = await start();
+    s.faults.add({ service: 'keyvault', fault: { kind: 'latency', ms: 25 } });
+    let from = s.requests.length;
+    await apply(s, [rotateSecretsAction()], { concurrency: 1 });
+    expect(maxInFlight(s, from)).toBe(1);
+    from = s.requests.length;
+    await apply(s, [rotateSecretsAction({ disable: 'all-previous' }, 'rotate-2-rotate-secrets')]);
+    expect(maxInFlight(s, from)).toBe(3);
+  });
+
   it('retries a 429 without Retry-After (the SDK does not) and one with it (the SDK does)', async () => {
     const s = await start();
     s.faults.add({
@@ -254,6 +271,7 @@ describe('temporary firewall rule', () => {
       removed: true,
     });
     expect(vaultOf(s).networkAcls.ipRules).toEqual([{ value: '203.0.113.0/24' }]);
+    expect(vaultOf(s).tags).toEqual({ owner: 'payments' });
     const armWrites = s.requests.filter((r) => r.service === 'arm' && r.method === 'PATCH');
     expect(armWrites).toHaveLength(2);
     expect(log.lines.some((l) => l.includes(`adding temporary firewall rule ${RUNNER_ADDRESS}/32`))).toBe(true);
@@ -269,6 +287,35 @@ describe('temporary firewall rule', () => {
     expect(vaultOf(s).networkAcls.ipRules).toEqual([{ value: '203.0.113.0/24' }]);
     // Nothing was disabled: no new version, so the old ones stay usable.
     for (const target of SECRETS) expect(secretVersions(s, target.name).every((v) => v.enabled)).toBe(true);
+  });
+
+  it('a rule an interrupted run could not remove is removed by the next run', async () => {
+    const s = await start(denyAll);
+    // The run's second vault read (the one before removing the rule) and its retries fail.
+    for (const nth of [4, 3, 2]) {
+      s.faults.add({ service: 'arm', method: 'GET', path: '/vaults/', nth, fault: { kind: 'reset' } });
+    }
+    const first = await apply(s, [rotateSecretsAction()]);
+    s.faults.clear();
+
+    expect(first.results[0]?.status).toBe('done');
+    expect(first.results[0]?.temporaryFirewallRule).toMatchObject({ added: true, removed: false });
+    expect(first.results[0]?.temporaryFirewallRule?.error).toContain(
+      `remove ${RUNNER_ADDRESS}/32 from the vault firewall`,
+    );
+    expect(vaultOf(s).networkAcls.ipRules).toEqual([{ value: '203.0.113.0/24' }, { value: `${RUNNER_ADDRESS}/32` }]);
+
+    const second = await apply(s, [rotateSecretsAction()]);
+    expect(second.results[0]?.status).toBe('done');
+    expect(second.results[0]?.temporaryFirewallRule).toEqual({
+      vault: VAULT,
+      rule: `${RUNNER_ADDRESS}/32`,
+      added: false,
+      removed: true,
+      leftByEarlierRun: true,
+    });
+    expect(vaultOf(s).networkAcls.ipRules).toEqual([{ value: '203.0.113.0/24' }]);
+    expect(vaultOf(s).tags).toEqual({ owner: 'payments' });
   });
 
   it('in a dry run says it would add the rule and changes nothing', async () => {
