@@ -15,7 +15,8 @@ type ModeRunner = (log: Logger) => Promise<void>;
 const runners: Partial<Record<Mode, ModeRunner>> = {
   remediate: runRemediateAction,
   rotate: runRotateAction,
-  validate: runValidateAction };
+  validate: runValidateAction,
+};
 
 export const coreLogger: Logger = {
   debug: (m) => core.debug(m),
