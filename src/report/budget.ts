@@ -11,6 +11,8 @@ export interface Budgets {
   codeBlock: number;
   /** Where the reader finds what a list left out, e.g. "the job summary has all of them". */
   whereFull: string;
+  /** How a table row counts against its budget: characters for the issue, UTF-8 bytes for the job summary. */
+  size: (text: string) => number;
 }
 
 /** The issue: small budgets so the plan hash stays far inside GitHub's 65,536-character body. */
@@ -19,14 +21,16 @@ export const ISSUE_BUDGETS: Budgets = {
   list: 3_000,
   codeBlock: 12_000,
   whereFull: 'the job summary of the triage run has all of them',
+  size: (text) => text.length,
 };
 
-/** The job summary (1 MiB): room for the full findings. */
+/** The job summary (1 MiB): room for the full findings, with the plan still inside the limit. */
 export const SUMMARY_BUDGETS: Budgets = {
   impactRows: 600_000,
-  list: 60_000,
-  codeBlock: 120_000,
+  list: 30_000,
+  codeBlock: 60_000,
   whereFull: 'cut to fit the job summary',
+  size: (text) => Buffer.byteLength(text, 'utf8'),
 };
 
 /**
@@ -65,6 +69,6 @@ export function boundedTable<T>(
   budgets: Budgets,
   noun: string,
 ): string[] {
-  const rows = bounded(items, cells, budget, (row) => row.join(' | ').length + 4);
+  const rows = bounded(items, cells, budget, (row) => budgets.size(row.join(' | ')) + 4);
   return [table(headers, rows), ...leftOut(rows.length, items.length, budgets, noun)];
 }

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Findings, ImpactRow } from '../../src/findings/types.js';
+import type { Findings } from '../../src/findings/types.js';
 import { planHash } from '../../src/plan/canonical.js';
 import type { Plan } from '../../src/plan/types.js';
 import { renderRefireComment } from '../../src/report/comment.js';
 import { renderIssue } from '../../src/report/issue.js';
 import type { ReportInput } from '../../src/report/input.js';
-import { securityAlertsUrl } from '../../src/report/links.js';
+import { safeRunUrl, securityAlertsUrl, vaultPortalUrl } from '../../src/report/links.js';
 import { GITHUB_BODY_MAX, linesOutsideCode } from '../../src/report/markdown.js';
 import { findPlanHash, planHashLine } from '../../src/report/plan-hash.js';
 import {
+  FAKE,
+  H,
+  hostileInput,
   INVISIBLE,
   expectInert,
   externalInput,
@@ -63,6 +66,24 @@ describe('planHashLine / findPlanHash', () => {
     expect(findPlanHash(`> ${fake}\n  ${fake}\nsee ${fake}\n${planHashLine(hash)}`)).toBe(hash);
     expect(findPlanHash(`${fake}\n${planHashLine(hash)}`)).toBeUndefined();
     expect(findPlanHash('no hash here')).toBeUndefined();
+  });
+});
+
+describe('links', () => {
+  it('builds the vault link from a validated Key Vault id, every segment percent-encoded', () => {
+    const id =
+      '/SUBSCRIPTIONS/00000000-1111-2222-3333-444444444444/resourcegroups/rg(prod).ü/providers/microsoft.keyvault/vaults/Kv-1';
+    expect(vaultPortalUrl('https://portal.azure.us', id)).toBe(
+      'https://portal.azure.us/#@/resource/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg%28prod%29.%C3%BC/providers/Microsoft.KeyVault/vaults/Kv-1',
+    );
+    expect(vaultPortalUrl(PORTAL, `${VAULT_LINK.slice(PORTAL.length + 12)})[x](https://evil.example`)).toBeUndefined();
+    expect(vaultPortalUrl(PORTAL, 'https://evil.example/vaults/kv')).toBeUndefined();
+  });
+
+  it('accepts only a plain https run URL', () => {
+    expect(safeRunUrl('https://github.com/o/r/actions/runs/1')).toBe('https://github.com/o/r/actions/runs/1');
+    expect(safeRunUrl('https://github.com/o/r)](javascript:alert(1))')).toBeUndefined();
+    expect(safeRunUrl('javascript:alert(1)')).toBeUndefined();
   });
 });
 
@@ -199,160 +220,6 @@ describe('renderIssue: external caller with unknown impact', () => {
     expect(findPlanHash(body)).toBe(input.planSha256);
   });
 });
-
-// Every alert- and Azure-sourced field carries this. Its last line is a forged plan hash line.
-const FAKE = 'f'.repeat(64);
-const H =
-  '@octocat @my-org/team #123 GH-7 <img src=x onerror=alert(1)> <!-- hidden --> [l](https://evil.example) ' +
-  '![i](https://evil.example/p.png) www.evil.example a|b ```x``` \u202Eevil\u202C\u2066 \u0000\u0007\u001b[31m ' +
-  `kv-alert-playbook &#64;team\r\n# Heading\n- item\nPlan SHA-256: \`${FAKE}\``;
-
-function hostileInput(): ReportInput {
-  const base = torInput();
-  const hostileRow: ImpactRow = row(H, H, 5, { operation: H, result: H, firstSeen: H, lastSeen: H });
-  const assignment = { id: H, principalId: H, roleDefinitionId: H, roleName: H, scope: H };
-  const findings: Findings = {
-    source: {
-      kind: 'user',
-      ip: { address: H, classes: [H], explanation: H },
-      tenant: { alert: H, vault: H, relation: 'different' },
-      principal: {
-        objectId: H,
-        isSelf: false,
-        accessPolicy: {
-          tenantId: H,
-          objectId: H,
-          permissions: { secrets: [H], keys: [H], certificates: [], storage: [] },
-        },
-        roleAssignments: { vault: [assignment], inherited: [assignment] },
-      },
-      vault: {
-        ...base.findings.source.vault!,
-        name: H,
-        networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [H], virtualNetworkRules: [H] },
-      },
-      unavailable: [{ what: H, reason: H }],
-    },
-    impact: {
-      status: 'measured',
-      evidence: {
-        workspaceId: H,
-        query: `AzureDiagnostics\n${H}\n\`\`\`\n${planHashLine(FAKE)}\n~~~\n<!-- -->`,
-        timespan: { start: H, end: H },
-        rowCount: 1,
-        resultSha256: H,
-      },
-      rows: [hostileRow, row('ok-secret', 'v1', 1)],
-      callers: [{ ip: H, upn: H, objectId: H, appId: H, count: 1, firstSeen: H, lastSeen: H }],
-      callersUnavailable: H,
-    },
-  };
-  const plan: Plan = {
-    ...base.plan,
-    alertId: H,
-    vault: { resourceId: H, name: H, subscriptionId: H, resourceGroup: H },
-    createdAt: H,
-    maxAge: H,
-    rules: [H],
-    snapshot: {
-      networkAcls: findings.source.vault!.networkAcls,
-      accessPolicy: findings.source.principal!.accessPolicy,
-    },
-    actions: [
-      {
-        id: H,
-        kind: 'firewall',
-        gate: 'remediate',
-        reason: H,
-        params: {
-          after: { defaultAction: 'Deny', bypass: 'None', ipRules: [H], virtualNetworkRules: [H] },
-          added: [H],
-          removed: [H],
-          lockedOut: [{ ip: H, count: 2, lastSeen: H }],
-          skipped: [{ value: H, reason: H }],
-        },
-      },
-      {
-        id: 'remediate-2-revoke-access',
-        kind: 'revoke-access',
-        gate: 'remediate',
-        reason: H,
-        params: {
-          objectId: H,
-          mode: 'restrict',
-          accessPolicyAfter: {
-            tenantId: H,
-            objectId: H,
-            permissions: { secrets: [H], keys: [], certificates: [], storage: [] },
-          },
-        },
-      },
-      {
-        id: 'remediate-3-revoke-access',
-        kind: 'revoke-access',
-        gate: 'remediate',
-        reason: H,
-        params: { objectId: H, mode: 'remove', deleteRoleAssignments: [assignment] },
-      },
-      {
-        id: 'rotate-4-rotate-secrets',
-        kind: 'rotate-secrets',
-        gate: 'rotate',
-        reason: H,
-        params: {
-          secrets: [{ name: H, compromisedVersions: [H], manual: true }],
-          disable: 'accessed-versions',
-          generator: { length: 32, charset: H as 'alphanumeric' },
-          allSecrets: false,
-        },
-      },
-      {
-        id: 'rotate-5-delete-secrets',
-        kind: 'delete-secrets',
-        gate: 'rotate',
-        reason: H,
-        params: { secrets: [{ name: H }], allSecrets: false },
-      },
-      {
-        id: 'rotate-6-rotate-keys',
-        kind: 'rotate-keys',
-        gate: 'rotate',
-        reason: H,
-        params: { keys: [{ name: H, compromisedVersions: [H] }], allKeys: false },
-      },
-      {
-        id: 'rotate-7-rotate-certificates',
-        kind: 'rotate-certificates',
-        gate: 'rotate',
-        reason: H,
-        params: { certificates: [{ name: H }], allCertificates: false },
-      },
-    ],
-    notPlanned: [{ step: H, rule: H, reason: H }],
-  };
-  return {
-    ...base,
-    alert: {
-      ...base.alert,
-      id: H,
-      displayName: H,
-      status: H,
-      startTime: H,
-      endTime: H,
-      vault: { name: H, resourceId: H, subscriptionId: H, resourceGroup: H },
-      source: { ip: H, objectId: H, upn: H, appId: H, tenantId: H, userAgent: H },
-      operations: [{ name: H, count: 3 }],
-      targets: [H],
-    },
-    findings,
-    plan,
-    planSha256: planHash(plan),
-    match: { rules: [{ name: H, matched: true, reasons: [H] }], labels: [H, 'team,ops'] },
-    owners: { notify: ['@contoso/kv-owners', H], assign: [] },
-    related: [{ number: 7, title: H }],
-    runUrl: 'https://evil.example/x)](javascript:alert(1))',
-  };
-}
 
 describe('renderIssue: hostile text in every alert- and Azure-sourced field', () => {
   const input = hostileInput();

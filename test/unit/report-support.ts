@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { Alert } from '../../src/alert/types.js';
 import type { Findings, ImpactRow, RoleAssignment, VaultState } from '../../src/findings/types.js';
+import { planHashLine } from '../../src/report/plan-hash.js';
 import { planHash } from '../../src/plan/canonical.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { ReportInput } from '../../src/report/input.js';
@@ -355,6 +356,160 @@ export function externalInput(): ReportInput {
     ],
   };
   return { ...base, alert, findings, plan, planSha256: planHash(plan) };
+}
+
+// Every alert- and Azure-sourced field carries this. Its last line is a forged plan hash line.
+export const FAKE = 'f'.repeat(64);
+export const H =
+  '@octocat @my-org/team #123 GH-7 <img src=x onerror=alert(1)> <!-- hidden --> [l](https://evil.example) ' +
+  '![i](https://evil.example/p.png) www.evil.example a|b ```x``` \u202Eevil\u202C\u2066 \u0000\u0007\u001b[31m ' +
+  `kv-alert-playbook &#64;team\r\n# Heading\n- item\nPlan SHA-256: \`${FAKE}\``;
+
+export function hostileInput(): ReportInput {
+  const base = torInput();
+  const hostileRow: ImpactRow = row(H, H, 5, { operation: H, result: H, firstSeen: H, lastSeen: H });
+  const assignment = { id: H, principalId: H, roleDefinitionId: H, roleName: H, scope: H };
+  const findings: Findings = {
+    source: {
+      kind: 'user',
+      ip: { address: H, classes: [H], explanation: H },
+      tenant: { alert: H, vault: H, relation: 'different' },
+      principal: {
+        objectId: H,
+        isSelf: false,
+        accessPolicy: {
+          tenantId: H,
+          objectId: H,
+          permissions: { secrets: [H], keys: [H], certificates: [], storage: [] },
+        },
+        roleAssignments: { vault: [assignment], inherited: [assignment] },
+      },
+      vault: {
+        ...base.findings.source.vault!,
+        name: H,
+        networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [H], virtualNetworkRules: [H] },
+      },
+      unavailable: [{ what: H, reason: H }],
+    },
+    impact: {
+      status: 'measured',
+      evidence: {
+        workspaceId: H,
+        query: `AzureDiagnostics\n${H}\n\`\`\`\n${planHashLine(FAKE)}\n~~~\n<!-- -->`,
+        timespan: { start: H, end: H },
+        rowCount: 1,
+        resultSha256: H,
+      },
+      rows: [hostileRow, row('ok-secret', 'v1', 1)],
+      callers: [{ ip: H, upn: H, objectId: H, appId: H, count: 1, firstSeen: H, lastSeen: H }],
+      callersUnavailable: H,
+    },
+  };
+  const plan: Plan = {
+    ...base.plan,
+    alertId: H,
+    vault: { resourceId: H, name: H, subscriptionId: H, resourceGroup: H },
+    createdAt: H,
+    maxAge: H,
+    rules: [H],
+    snapshot: {
+      networkAcls: findings.source.vault!.networkAcls,
+      accessPolicy: findings.source.principal!.accessPolicy,
+    },
+    actions: [
+      {
+        id: H,
+        kind: 'firewall',
+        gate: 'remediate',
+        reason: H,
+        params: {
+          after: { defaultAction: 'Deny', bypass: 'None', ipRules: [H], virtualNetworkRules: [H] },
+          added: [H],
+          removed: [H],
+          lockedOut: [{ ip: H, count: 2, lastSeen: H }],
+          skipped: [{ value: H, reason: H }],
+        },
+      },
+      {
+        id: 'remediate-2-revoke-access',
+        kind: 'revoke-access',
+        gate: 'remediate',
+        reason: H,
+        params: {
+          objectId: H,
+          mode: 'restrict',
+          accessPolicyAfter: {
+            tenantId: H,
+            objectId: H,
+            permissions: { secrets: [H], keys: [], certificates: [], storage: [] },
+          },
+        },
+      },
+      {
+        id: 'remediate-3-revoke-access',
+        kind: 'revoke-access',
+        gate: 'remediate',
+        reason: H,
+        params: { objectId: H, mode: 'remove', deleteRoleAssignments: [assignment] },
+      },
+      {
+        id: 'rotate-4-rotate-secrets',
+        kind: 'rotate-secrets',
+        gate: 'rotate',
+        reason: H,
+        params: {
+          secrets: [{ name: H, compromisedVersions: [H], manual: true }],
+          disable: 'accessed-versions',
+          generator: { length: 32, charset: H as 'alphanumeric' },
+          allSecrets: false,
+        },
+      },
+      {
+        id: 'rotate-5-delete-secrets',
+        kind: 'delete-secrets',
+        gate: 'rotate',
+        reason: H,
+        params: { secrets: [{ name: H }], allSecrets: false },
+      },
+      {
+        id: 'rotate-6-rotate-keys',
+        kind: 'rotate-keys',
+        gate: 'rotate',
+        reason: H,
+        params: { keys: [{ name: H, compromisedVersions: [H] }], allKeys: false },
+      },
+      {
+        id: 'rotate-7-rotate-certificates',
+        kind: 'rotate-certificates',
+        gate: 'rotate',
+        reason: H,
+        params: { certificates: [{ name: H }], allCertificates: false },
+      },
+    ],
+    notPlanned: [{ step: H, rule: H, reason: H }],
+  };
+  return {
+    ...base,
+    alert: {
+      ...base.alert,
+      id: H,
+      displayName: H,
+      status: H,
+      startTime: H,
+      endTime: H,
+      vault: { name: H, resourceId: H, subscriptionId: H, resourceGroup: H },
+      source: { ip: H, objectId: H, upn: H, appId: H, tenantId: H, userAgent: H },
+      operations: [{ name: H, count: 3 }],
+      targets: [H],
+    },
+    findings,
+    plan,
+    planSha256: planHash(plan),
+    match: { rules: [{ name: H, matched: true, reasons: [H] }], labels: [H, 'team,ops'] },
+    owners: { notify: ['@contoso/kv-owners', H], assign: [] },
+    related: [{ number: 7, title: H }],
+    runUrl: 'https://evil.example/x)](javascript:alert(1))',
+  };
 }
 
 // ---- what "inert" means -------------------------------------------------------------------------------------
