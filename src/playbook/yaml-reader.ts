@@ -51,12 +51,12 @@ export class Reader {
     const n = this.resolve(node);
     if (isMap(n)) return 'a mapping';
     if (isSeq(n)) return 'a list';
-    if (isScalar(n)) {
-      if (n.value === null || n.value === undefined) return 'nothing';
-      if (typeof n.value === 'string') return 'text';
-      return `${typeof n.value === 'number' ? 'a number' : typeof n.value === 'boolean' ? 'a boolean' : 'a value'} (${String(n.value)})`;
-    }
-    return 'nothing';
+    const value: unknown = isScalar(n) ? n.value : undefined;
+    if (value === null || value === undefined) return 'nothing';
+    if (typeof value === 'string') return 'text';
+    if (typeof value === 'number') return `a number (${value})`;
+    if (typeof value === 'boolean') return `a boolean (${value})`;
+    return `a value (${String(value)})`;
   }
 
   map(node: YamlNode, label: string): YAMLMap | undefined {
