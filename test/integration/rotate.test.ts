@@ -418,3 +418,25 @@ describe('rotate-keys and rotate-certificates', () => {
     ]);
   });
 });
+
+describe('access-policy vault', () => {
+  it('works with exactly the access-policy permissions the setup guide gives the rotate identity', async () => {
+    const s = await start((vault) => {
+      vault.enableRbacAuthorization = false;
+      vault.accessPolicies = [
+        {
+          objectId: '1a2b3c4d-0000-4000-8000-0000000000a1',
+          permissions: {
+            secrets: ['get', 'list', 'set', 'delete'],
+            keys: ['get', 'list', 'update', 'rotate', 'delete'],
+            certificates: ['get', 'list', 'update', 'create', 'delete', 'getissuers', 'listissuers'],
+          },
+        },
+      ];
+    });
+    const { results } = await apply(s, [rotateSecretsAction(), rotateKeysAction, rotateCertificatesAction]);
+
+    expect(results.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+    expect(results.flatMap((r) => r.objects.map((o) => o.outcome))).toEqual(Array(5).fill('rotated'));
+  });
+});
