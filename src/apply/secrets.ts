@@ -140,7 +140,9 @@ async function rotateSecret(x: Executor, target: SecretTarget, params: RotatePar
     const keep = new Set(newVersion ? [newVersion, latest.at(-1)?.version as string] : []);
     const freshIndex = newVersion ? latest.findIndex((v) => v.version === newVersion) : latest.length;
     const older = latest.slice(0, Math.max(freshIndex, 0)).map((v) => v.version as string);
-    const duplicates = latest.filter((v) => v.tags?.[TAG_ALERT_ID] === x.marker).map((v) => v.version as string);
+    const duplicates = latest
+      .filter((v) => v.tags?.[TAG_ALERT_ID] === x.marker && v.version !== newVersion)
+      .map((v) => v.version as string);
     const wanted =
       params.disable === 'all-previous'
         ? older

@@ -89,6 +89,7 @@ describe('rotate-secrets', () => {
         newVersion: current.version,
         rotatedFrom: target.compromisedVersions[0],
         disabledVersions: target.compromisedVersions,
+        notes: [],
       });
     }
     expect(vaultOf(s).deletedSecrets.size).toBe(0);
