@@ -232,6 +232,7 @@ function notPlannedLines(plan: Plan, budgets: Budgets): string[] {
 }
 
 export function renderPlan(plan: Plan, planSha256: string, findings: Findings, budgets: Budgets): string {
+  const json = planJson(plan);
   const lines = [
     '## Plan',
     '',
@@ -257,9 +258,9 @@ export function renderPlan(plan: Plan, planSha256: string, findings: Findings, b
   }
   lines.push(
     ...notPlannedLines(plan, budgets),
-    '<details><summary>The plan as JSON (parse it and hash its canonical form to check the SHA-256)</summary>',
+    `<details><summary>The plan as JSON (${json.length > budgets.codeBlock ? "cut here: the triage job's plan output has all of it" : 'parse it and hash its canonical form to check the SHA-256'})</summary>`,
     '',
-    codeBlock(planJson(plan), 'json', { max: budgets.codeBlock }),
+    codeBlock(json, 'json', { max: budgets.codeBlock }),
     '',
     '</details>',
   );
