@@ -149,7 +149,8 @@ const action: Check<unknown> = (v, path) => {
 
 const plan = obj({
   format: (v, path) => (v === PLAN_FORMAT ? PLAN_FORMAT : fail(path, `must be ${PLAN_FORMAT}`)),
-  alertId: str(/^[^\s<>"'`]{1,256}$/, 256),
+  // As incidentMarker accepts it (and intake produces).
+  alertId: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,255}$/, 256),
   alertType: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/),
   vault: obj({
     resourceId: str(ARM_ID),
