@@ -440,11 +440,15 @@ describe('Key Vault data plane', () => {
   });
 
   it('soft-deletes, shows the deleted secret, refuses the name while deleted, and recovers', async () => {
+    const vault = env.azure.state.vault(VAULT);
+    if (vault) vault.deletedSecretLagPolls = 2; // the poller keeps polling through 404s
     const client = secrets();
     const poller = await client.beginDeleteSecret('db-password', { intervalInMs: 10 });
     const deleted = await poller.pollUntilDone();
     expect(deleted.recoveryId).toBe(`${VAULT_URL}/deletedsecrets/db-password`);
     expect((await client.getDeletedSecret('db-password')).name).toBe('db-password');
+    const polls = env.core.requests.filter((r) => r.path.startsWith('/deletedsecrets/db-password'));
+    expect(polls.map((r) => r.status)).toEqual([404, 404, 200, 200]);
     const conflict = await rejection(client.setSecret('db-password', 'x'));
     expect(conflict).toMatchObject({ statusCode: 409, code: 'Conflict' });
     const recover = await client.beginRecoverDeletedSecret('db-password', { intervalInMs: 10 });

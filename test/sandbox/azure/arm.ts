@@ -329,6 +329,7 @@ export function createArm(state: AzureState): Handler {
       enableRbacAuthorization: true,
       enableSoftDelete: true,
       softDeleteRetentionInDays: 90,
+      deletedSecretLagPolls: 0,
       networkAcls: { bypass: 'AzureServices', defaultAction: 'Allow', ipRules: [], virtualNetworkRules: [] },
       accessPolicies: [],
       tags: {},

@@ -317,6 +317,7 @@ export function createKeyVault(state: AzureState): Handler {
           object,
           deletedDate: now,
           scheduledPurgeDate: now + vault.softDeleteRetentionInDays * 86_400,
+          hiddenPolls: vault.deletedSecretLagPolls,
         });
         return json(200, deletedSecretBundle(t, name));
       }
@@ -355,6 +356,11 @@ export function createKeyVault(state: AzureState): Handler {
     if (req.method === 'GET') {
       const denied = authorize(t, SECRET.list, objectPath);
       if (denied) return denied;
+      const d = vault.deletedSecrets.get(name.toLowerCase());
+      if (d && d.hiddenPolls > 0) {
+        d.hiddenPolls -= 1;
+        return gone;
+      }
       const b = deletedSecretBundle(t, name);
       return b ? json(200, b) : gone;
     }

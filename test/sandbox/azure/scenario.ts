@@ -94,6 +94,11 @@ export interface VaultScenario {
   /** Defaults to true. */
   enableSoftDelete?: boolean;
   softDeleteRetentionInDays?: number;
+  /**
+   * How many `GET /deletedsecrets/{name}` after a delete still answer 404 (the real service shows a deleted
+   * secret after a moment; the SDK's delete poller keeps polling on 404). Default 0.
+   */
+  deletedSecretLagPolls?: number;
   networkAcls?: NetworkAclsScenario;
   accessPolicies?: AccessPolicyScenario[];
   tags?: Record<string, string>;

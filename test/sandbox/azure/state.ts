@@ -89,6 +89,8 @@ export interface Deleted<V> {
   object: VaultObject<V>;
   deletedDate: number;
   scheduledPurgeDate: number;
+  /** GETs of the deleted object still answering 404 (deletion not yet visible). */
+  hiddenPolls: number;
 }
 
 export interface PendingCertificate {
@@ -112,6 +114,7 @@ export interface Vault {
   enableRbacAuthorization: boolean;
   enableSoftDelete: boolean;
   softDeleteRetentionInDays: number;
+  deletedSecretLagPolls: number;
   networkAcls: NetworkAcls;
   accessPolicies: AccessPolicy[];
   tags: Record<string, string>;
@@ -248,6 +251,7 @@ export class AzureState {
       enableRbacAuthorization: v.enableRbacAuthorization ?? true,
       enableSoftDelete: v.enableSoftDelete ?? true,
       softDeleteRetentionInDays: v.softDeleteRetentionInDays ?? 90,
+      deletedSecretLagPolls: v.deletedSecretLagPolls ?? 0,
       networkAcls: {
         bypass: acls.bypass ?? 'AzureServices',
         defaultAction: acls.defaultAction ?? 'Allow',

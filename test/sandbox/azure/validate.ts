@@ -99,6 +99,9 @@ export function scenarioProblems(s: AzureScenario): string[] {
     if (typeof v.name !== 'string' || !VAULT_NAME.test(v.name))
       bad(`${at}.name`, 'must be a valid vault name (3-24 letters, digits, hyphens)');
     if (typeof v.resourceGroup !== 'string' || v.resourceGroup === '') bad(`${at}.resourceGroup`, 'is required');
+    const lag = v.deletedSecretLagPolls;
+    if (lag !== undefined && !(Number.isInteger(lag) && lag >= 0))
+      bad(`${at}.deletedSecretLagPolls`, 'must be a whole number ≥ 0');
     (v.networkAcls?.ipRules ?? []).forEach((r, k) => {
       if (!parseCidr(r.value))
         bad(`${at}.networkAcls.ipRules[${k}].value`, `not an IP or CIDR: ${JSON.stringify(r.value)}`);
