@@ -11,7 +11,7 @@ const KIND: Record<CallerKind, string> = {
   external: 'a caller with no Entra object id: outside the directory, or not authenticated',
 };
 
-export function callerKindText(kind: CallerKind): string {
+function callerKindText(kind: CallerKind): string {
   return KIND[kind];
 }
 
@@ -31,7 +31,7 @@ export function permissionList(names: readonly string[]): string {
   return names.length ? names.map((p) => inline(p, { max: 60 })).join(', ') : 'none';
 }
 
-export function permissionsText(entry: AccessPolicyEntry): string {
+function permissionsText(entry: AccessPolicyEntry): string {
   return PERMISSION_KINDS.map((k) => `${k}: ${permissionList(entry.permissions[k])}`).join('; ');
 }
 
@@ -52,7 +52,7 @@ export function roleAssignmentTable(assignments: readonly RoleAssignment[], budg
 }
 
 /** The vault firewall in one line, plus its IP rules within the budget. */
-export function firewallText(rules: NetworkRules, budgets: Budgets): string {
+function firewallText(rules: NetworkRules, budgets: Budgets): string {
   const state =
     rules.defaultAction === 'Allow'
       ? 'off: default action **Allow**, any network reaches the vault'
