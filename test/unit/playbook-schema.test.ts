@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
@@ -19,6 +19,16 @@ const validPlaybooks = [
     .map((f) => join(fixtures, f)),
 ];
 
+/** Complete playbooks shown in the documentation (yaml blocks that start with the schema line or version: 1). */
+const documentedPlaybooks = ['README.md', 'docs/playbook.md']
+  .filter((file) => existsSync(file))
+  .flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .filter((block) => /^(# yaml-language-server: |version: 1\n)/.test(block))
+      .map((block) => [file, block] as const),
+  );
+
 describe('playbooks/schema.json', () => {
   it('is generated from the validator declarations (run npm run schema after changing them)', () => {
     expect(schema).toEqual(playbookJsonSchema());
@@ -30,12 +40,13 @@ describe('playbooks/schema.json', () => {
     expect(accepts(text), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  it("accepts the README's example, which the validator also accepts", () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const example = /```yaml\n(# yaml-language-server[\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    expect(loadPlaybook(example)).toMatchObject({ ok: true });
-    expect(accepts(example), JSON.stringify(validate.errors)).toBe(true);
-  });
+  it.each(documentedPlaybooks)(
+    'accepts the complete playbook example #%# in %s, as the validator does',
+    (_file, example) => {
+      expect(loadPlaybook(example)).toMatchObject({ ok: true });
+      expect(accepts(example), JSON.stringify(validate.errors)).toBe(true);
+    },
+  );
 
   it('rejects the invalid fixture with typos', () => {
     expect(accepts(readFileSync(join(fixtures, 'invalid-typos.yml'), 'utf8'))).toBe(false);
