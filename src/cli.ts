@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 import { runExplain } from './modes/explain.js';
+import { runTriageCli } from './modes/triage.js';
 import { runRemediateCli } from './modes/remediate.js';
 import { runRollbackCli } from './modes/rollback.js';
 import { runRotateCli } from './modes/rotate.js';
@@ -37,8 +38,10 @@ const commands: Record<string, Command> = {
     run: runExplain,
   },
   triage: {
-    usage: 'kv-alert-playbook triage --alert <file|-> [--playbook <file>] [--dry-run] [--no-azure] [--json]',
-    summary: 'Gather findings, build the plan and open or update the incident issue.',
+    usage:
+      'kv-alert-playbook triage --alert <file|-> [--playbook <file>] [--dry-run] [--no-azure] [--json] [--cloud <name>] [--workspace <id>]',
+    summary:
+      'Gather findings, build the plan and open or update the incident issue (needs GITHUB_TOKEN and GITHUB_REPOSITORY unless --dry-run; Azure sign-in from the default credential chain, e.g. az login).',
     options: {
       ...common,
       alert: { type: 'string' },
@@ -46,7 +49,10 @@ const commands: Record<string, Command> = {
       'dry-run': { type: 'boolean' },
       'no-azure': { type: 'boolean' },
       json: { type: 'boolean' },
+      cloud: { type: 'string' },
+      workspace: { type: 'string' },
     },
+    run: runTriageCli,
   },
   remediate: {
     usage:

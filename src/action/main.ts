@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import { UserError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
+import { runTriageAction } from '../modes/triage.js';
 import { runRemediateAction } from '../modes/remediate.js';
 import { runRotateAction } from '../modes/rotate.js';
 import { runValidateAction } from '../modes/validate.js';
@@ -15,6 +16,7 @@ type ModeRunner = (log: Logger) => Promise<void>;
 const runners: Partial<Record<Mode, ModeRunner>> = {
   remediate: runRemediateAction,
   rotate: runRotateAction,
+  triage: runTriageAction,
   validate: runValidateAction,
 };
 

@@ -101,7 +101,7 @@ export type ImpactFindings =
       status: 'measured';
       evidence: QueryEvidence;
       rows: ImpactRow[];
-      /** The vault's callers before the alert (for the firewall's known callers). */
+      /** The vault's callers over the look-back window and the alert (for the firewall's known callers). */
       callers: CallerRow[];
       /** Why the callers could not be listed, when they could not. */
       callersUnavailable?: string;

@@ -1,6 +1,5 @@
 // One issue per alert: found again by a hidden marker (trusted only on issues the action itself wrote),
 // looked up through the issues list API filtered by label (consistent, unlike search), created or updated.
-import { createHash } from 'node:crypto';
 import type { Octokit } from './octokit.js';
 
 export interface RepoRef {
@@ -37,13 +36,21 @@ function isManagedLabel(name: string): boolean {
   );
 }
 
-/**
- * The marker carries a hash of the alert id, never the id itself: alert text must not be able to
- * forge or break a marker. Ids are compared case-insensitively (forms differ in case).
- */
+// Alert ids are validated at intake to letters, digits, '_', '.' and '-': nothing that can close or fake the
+// comment. Checked again here because the marker is what makes an issue "the" issue of an alert.
+const MARKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,255}$/;
+
+/** The hidden first line of an incident issue: `<!-- kv-alert-playbook alert-id="<id>" -->`. */
 export function incidentMarker(alertId: string): string {
-  const digest = createHash('sha256').update(alertId.trim().toLowerCase(), 'utf8').digest('hex');
-  return `<!-- kv-alert-playbook alert-sha256=${digest} -->`;
+  if (!MARKER_ID.test(alertId))
+    throw new Error(`alert id ${JSON.stringify(alertId.slice(0, 80))} cannot go into a marker`);
+  return `<!-- kv-alert-playbook alert-id="${alertId}" -->`;
+}
+
+/** Ids compare case-insensitively (forms differ in case); the marker must be the body's first line. */
+function hasMarker(body: string | null | undefined, marker: string): boolean {
+  const first = (body ?? '').split('\n', 1)[0]!.trim();
+  return first.toLowerCase() === marker.toLowerCase();
 }
 
 interface ListedIssue {
@@ -81,7 +88,7 @@ export async function findIncidentIssues(
     per_page: 100,
   })) as ListedIssue[];
   return issues
-    .filter((i) => !i.pull_request && i.user?.login === trustedLogin && (i.body ?? '').includes(marker))
+    .filter((i) => !i.pull_request && i.user?.login === trustedLogin && hasMarker(i.body, marker))
     .sort((a, b) => a.number - b.number)
     .map(toIncident);
 }
@@ -208,7 +215,7 @@ export async function findRelatedIncidents(
         !i.pull_request &&
         i.user?.login === trustedLogin &&
         (i.body ?? '').startsWith('<!-- kv-alert-playbook ') &&
-        !(i.body ?? '').includes(marker),
+        !hasMarker(i.body, marker),
     )
     .map((i) => ({ number: i.number, title: i.title }));
 }

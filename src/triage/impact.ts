@@ -13,7 +13,7 @@ import { parseDuration } from '../playbook/index.js';
 
 /** Log ingestion lags: look a little past the alert's end. */
 const END_MARGIN_MS = 60 * 60 * 1000;
-/** Known callers are looked for over at least a week before the alert. */
+/** The vault's callers are listed over at least a week before the alert (and through it). */
 const CALLERS_MIN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface ImpactInputs {
@@ -94,7 +94,8 @@ export async function measureImpact(az: AzureContext | undefined, inputs: Impact
     start: new Date(
       Math.min(Date.parse(timespan.start), Date.parse(alert.startTime) - CALLERS_MIN_WINDOW_MS),
     ).toISOString(),
-    end: alert.startTime,
+    // Through the alert window too: callers active then (other than the suspect) must not be locked out.
+    end: timespan.end,
   };
   const callersQuery = buildCallersQuery({
     vaultResourceId: alert.vault.resourceId,

@@ -1,23 +1,4 @@
-// Runs test/sandbox/cli.ts on Node 20 (no TypeScript loader there): esbuild bundles it with dependencies kept
-// external into .tmp/, with import.meta.url pinned to the source file so the scenario folder and project root
-// resolve as they do in tests.
-import { build } from 'esbuild';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// `npm run sandbox`: test/sandbox/cli.ts.
+import { runTs } from './run-ts.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const entry = join(here, 'cli.ts');
-const outfile = join(here, '..', '..', '.tmp', 'sandbox-cli.mjs');
-await build({
-  entryPoints: [entry],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  loader: { '.yml': 'text' },
-  define: { 'import.meta.url': JSON.stringify(pathToFileURL(entry).href) },
-  logLevel: 'warning',
-});
-await import(pathToFileURL(outfile).href);
+await runTs('cli');

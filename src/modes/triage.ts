@@ -1,0 +1,219 @@
+// triage mode (action and CLI): read the alert and the playbook, gather findings, plan, and open or update the
+// one issue for the alert. Orchestration only: the engine is src/triage, rendering src/report, writing src/github.
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { readActionAlert } from '../action/alert.js';
+import { readInputs } from '../action/inputs.js';
+import { alertFromText } from '../alert/intake.js';
+import { normalizeAlert, type NormalizedAlert } from '../alert/normalize.js';
+import { resolveCloud, type Cloud } from '../azure/cloud.js';
+import { createAzureContext, type AzureContext } from '../azure/context.js';
+import { createCredential } from '../azure/credential.js';
+import { selfObjectId } from '../azure/identity.js';
+import { UserError, errorMessage } from '../errors.js';
+import { findRelatedIncidents, resolveOwnLogin, upsertIncident, type RepoRef } from '../github/issues.js';
+import { createOctokit, type Octokit } from '../github/octokit.js';
+import type { Logger } from '../log.js';
+import type { ReportInput } from '../report/input.js';
+import { renderIssue } from '../report/issue.js';
+import { renderRefireComment } from '../report/comment.js';
+import { renderSummary } from '../report/summary.js';
+import { runTriage, type TriageOutcome } from '../triage/run.js';
+import { readAlertArg } from './explain.js';
+import { requirePlaybook } from './playbook-file.js';
+
+export interface TriageRun {
+  normalized: NormalizedAlert;
+  playbookPath: string;
+  az?: AzureContext;
+  cloud: Cloud;
+  workspaceId?: string;
+  github?: { gh: Octokit; repo: RepoRef; runUrl?: string };
+  dryRun: boolean;
+  log: Logger;
+}
+
+export interface TriageReport {
+  outcome: TriageOutcome;
+  report: ReportInput;
+  issue: { title: string; body: string; labels: string[] };
+  written?: { number: number; url: string; created: boolean; reopened: boolean };
+}
+
+/** Signs in (fails clearly when OIDC is misconfigured) and tells who we are; other failures only warn. */
+async function whoAmI(az: AzureContext | undefined, log: Logger): Promise<string | undefined> {
+  if (!az) return undefined;
+  try {
+    return await selfObjectId(az);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    log.warning(`Azure sign-in failed, findings will be incomplete: ${errorMessage(error)}`);
+    return undefined;
+  }
+}
+
+export async function triage(run: TriageRun): Promise<TriageReport> {
+  const { normalized, log } = run;
+  for (const warning of normalized.warnings) log.warning(warning);
+  const { text, playbook } = requirePlaybook(run.playbookPath);
+  const alert = normalized.alert;
+  const [self, trustedLogin] = await Promise.all([
+    whoAmI(run.az, log),
+    run.github ? resolveOwnLogin(run.github.gh) : undefined,
+  ]);
+  const outcome = await runTriage({
+    normalized,
+    playbook,
+    playbookText: text,
+    ...(run.az ? { az: run.az } : {}),
+    ...(self ? { selfObjectId: self } : {}),
+    ...(run.workspaceId ? { workspaceId: run.workspaceId } : {}),
+    now: new Date(),
+  });
+  const report: ReportInput = {
+    alert,
+    findings: outcome.findings,
+    plan: outcome.plan,
+    planSha256: outcome.planSha256,
+    match: outcome.match,
+    owners: outcome.owners,
+    cloud: run.cloud,
+    related: [],
+    ...(run.github?.runUrl ? { runUrl: run.github.runUrl } : {}),
+  };
+  let issue = renderIssue(report);
+  if (outcome.match.suppressed) {
+    log.info(`alert ${alert.id}: suppressed by rule ${outcome.match.matched.find((r) => r.suppress)?.name}; no issue`);
+    return { outcome, report, issue };
+  }
+  if (!run.github || run.dryRun || !trustedLogin) {
+    log.info(`dry run: would open or update the issue "${issue.title}"`);
+    return { outcome, report, issue };
+  }
+  const { gh, repo } = run.github;
+  const vaultLabel = issue.labels.find((l) => l.startsWith('vault:'));
+  if (vaultLabel) {
+    report.related = await findRelatedIncidents(gh, repo, vaultLabel, alert.id, trustedLogin);
+    if (report.related.length) issue = renderIssue(report);
+  }
+  const result = await upsertIncident(
+    gh,
+    repo,
+    alert.id,
+    { ...issue, assignees: outcome.owners.assign },
+    {
+      trustedLogin,
+      reopenClosed: playbook.settings.reopenClosed,
+      refireComment: (previous) => renderRefireComment(previous.body, report),
+    },
+  );
+  log.info(`issue #${result.issue.number} ${result.created ? 'opened' : 'updated'}: ${result.issue.url}`);
+  return {
+    outcome,
+    report,
+    issue,
+    written: { number: result.issue.number, url: result.issue.url, created: result.created, reopened: result.reopened },
+  };
+}
+
+function needs(outcome: TriageOutcome, gate: 'remediate' | 'rotate'): boolean {
+  return !outcome.match.suppressed && outcome.plan.actions.some((a) => a.gate === gate);
+}
+
+function resultJson(r: TriageReport, dryRun: boolean): string {
+  return JSON.stringify({
+    mode: 'triage',
+    alertId: r.outcome.normalized.alert.id,
+    suppressed: r.outcome.match.suppressed,
+    dryRun,
+    matchedRules: r.outcome.match.matched.map((m) => m.name),
+    planSha256: r.outcome.planSha256,
+    actions: r.outcome.plan.actions.map((a) => ({ id: a.id, kind: a.kind, gate: a.gate })),
+    issue: r.written ?? null,
+  });
+}
+
+export async function runTriageAction(log: Logger): Promise<void> {
+  const inputs = readInputs();
+  const cloud = resolveCloud(inputs.cloud);
+  const credential = createCredential({
+    cloud,
+    ...(inputs.azureClientId ? { clientId: inputs.azureClientId } : {}),
+    ...(inputs.azureTenantId ? { tenantId: inputs.azureTenantId } : {}),
+    getIdToken: (audience) => core.getIDToken(audience),
+    log,
+  });
+  const az = createAzureContext(cloud, credential);
+  const normalized = await readActionAlert(inputs.alert, az);
+  if (!inputs.githubToken) throw new UserError('input github-token is empty');
+  const gh = createOctokit(inputs.githubToken, log);
+  const { serverUrl, runId } = github.context;
+  const repo = github.context.repo;
+  const r = await triage({
+    normalized,
+    playbookPath: inputs.playbook,
+    az,
+    cloud,
+    ...(inputs.workspaceId ? { workspaceId: inputs.workspaceId } : {}),
+    github: { gh, repo, runUrl: `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}` },
+    dryRun: inputs.dryRun,
+    log,
+  });
+  const alert = r.outcome.normalized.alert;
+  core.setOutput('alert-id', alert.id);
+  core.setOutput('issue-number', r.written ? String(r.written.number) : '');
+  core.setOutput('issue-url', r.written?.url ?? '');
+  core.setOutput('matched-rules', JSON.stringify(r.outcome.match.matched.map((m) => m.name)));
+  core.setOutput('plan', JSON.stringify(r.outcome.plan));
+  core.setOutput('plan-sha256', r.outcome.planSha256);
+  core.setOutput('needs-remediation', String(needs(r.outcome, 'remediate')));
+  core.setOutput('needs-rotation', String(needs(r.outcome, 'rotate')));
+  core.setOutput('result', resultJson(r, inputs.dryRun));
+  await core.summary.addRaw(renderSummary(r.report)).write();
+}
+
+export async function runTriageCli(args: { values: Record<string, unknown>; log: Logger }): Promise<number> {
+  const { values, log } = args;
+  const alertArg = values.alert;
+  if (typeof alertArg !== 'string' || alertArg === '') throw new UserError('triage: --alert <file|-> is required');
+  const dryRun = values['dry-run'] === true;
+  const cloud = resolveCloud(typeof values.cloud === 'string' ? values.cloud : process.env.AZURE_CLOUD);
+  const normalized = normalizeAlert(alertFromText(await readAlertArg(alertArg), `--alert ${alertArg}`));
+  const az = values['no-azure'] ? undefined : createAzureContext(cloud, createCredential({ cloud, log }));
+  let gh: TriageRun['github'];
+  if (!dryRun) {
+    const token = process.env.GITHUB_TOKEN;
+    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!token || !owner || !repo) {
+      throw new UserError(
+        'triage: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/repo) to write the issue, or use --dry-run',
+      );
+    }
+    gh = { gh: createOctokit(token, log, process.env.GITHUB_API_URL), repo: { owner, repo } };
+  }
+  const r = await triage({
+    normalized,
+    playbookPath: typeof values.playbook === 'string' ? values.playbook : '',
+    ...(az ? { az } : {}),
+    cloud,
+    ...(typeof values.workspace === 'string' ? { workspaceId: values.workspace } : {}),
+    ...(gh ? { github: gh } : {}),
+    dryRun,
+    log,
+  });
+  if (values.json) {
+    const o = r.outcome;
+    const out = {
+      alert: o.normalized.alert,
+      matchedRules: o.match.matched.map((m) => m.name),
+      findings: o.findings,
+      plan: o.plan,
+      planSha256: o.planSha256,
+      issue: { ...r.issue, ...(r.written ? { number: r.written.number, url: r.written.url } : {}) },
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${r.issue.title}\n\n${r.issue.body}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,30 @@
+// What the e2e tests and the demo send: a scenario's Defender alert as Defender's REST API returns it, wrapped
+// in the repository_dispatch event the bridge sends.
+import type { SandboxScenario } from '../sandbox/scenario.js';
+
+export function defenderAlertResource(scenario: SandboxScenario, index = 0): Record<string, unknown> {
+  const a = scenario.azure.alerts?.[index];
+  if (!a) throw new Error(`scenario ${scenario.name} has no alert ${index}`);
+  const sub = a.subscriptionId ?? scenario.azure.subscriptionId;
+  const rg = a.resourceGroup ? `/resourceGroups/${a.resourceGroup}` : '';
+  return {
+    id: `/subscriptions/${sub}${rg}/providers/Microsoft.Security/locations/${a.location}/alerts/${a.name}`,
+    name: a.name,
+    type: 'Microsoft.Security/Locations/alerts',
+    properties: { systemAlertId: a.name, status: 'Active', ...a.properties },
+  };
+}
+
+export function dispatchEvent(alert: unknown): { name: string; payload: unknown } {
+  return {
+    name: 'repository_dispatch',
+    payload: { action: 'defender-keyvault-alert', client_payload: { alert } },
+  };
+}
+
+/** The responder identity of the shipped scenarios (the app the action signs in as through OIDC). */
+export function responder(scenario: SandboxScenario): { appId: string; objectId: string } {
+  const r = scenario.azure.identities?.find((i) => i.displayName === 'kv-alert-playbook');
+  if (!r?.appId) throw new Error(`scenario ${scenario.name} has no kv-alert-playbook identity`);
+  return { appId: r.appId, objectId: r.objectId };
+}
