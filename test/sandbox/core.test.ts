@@ -125,7 +125,8 @@ describe('faults reach the client as the real service would send them', () => {
 
   it('a hang ends in the client timeout', async () => {
     const c = await core([{ name: 'stuck', fault: { kind: 'hang' } }]);
-    await expect(send(c, VAULT_URL, { timeout: 100, maxRetries: 0 })).rejects.toThrow();
+    // Long enough for the request to arrive on a loaded machine; the fake never answers it.
+    await expect(send(c, VAULT_URL, { timeout: 2_000, maxRetries: 0 })).rejects.toThrow();
     expect(c.requests.map((r) => r.fault)).toEqual(['stuck']);
   });
 

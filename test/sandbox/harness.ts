@@ -52,6 +52,8 @@ export interface RunResult {
   requests: RequestLogEntry[];
   github: Sandbox['github'];
   azure: Sandbox['azure'];
+  /** The run's temporary folder (event, outputs, summary, workspace): already removed when the run returns. */
+  tempDir: string;
 }
 
 /** The INPUT_* variables the runner sets: every action.yml input, its default unless given; names as the runner spells them. */
@@ -185,6 +187,7 @@ export async function runAction(sandbox: Sandbox, options: RunOptions = {}): Pro
       requests: sandbox.requests.slice(firstRequest),
       github: sandbox.github,
       azure: sandbox.azure,
+      tempDir: dir,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
