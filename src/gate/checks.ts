@@ -75,3 +75,17 @@ export function alertProblem(plan: Pick<Plan, 'alertId' | 'alertType' | 'vault'>
   }
   return undefined;
 }
+
+/**
+ * Why the environment the gate checks is not the one the job runs in, per the job's OIDC token (its
+ * `environment` claim; null: the job has no environment), or undefined.
+ */
+export function jobEnvironmentProblem(checked: string, fromToken: string | null): string | undefined {
+  if (fromToken === null) {
+    return `this job runs in no GitHub environment, so no approval protects it; give the job environment: ${checked}`;
+  }
+  if (fromToken.toLowerCase() !== checked.toLowerCase()) {
+    return `this job runs in environment '${fromToken}', but the gate checks '${checked}'; make the job's environment: and the environment input (or settings) name the same protected environment`;
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import * as github from '@actions/github';
 import { readInputs } from '../action/inputs.js';
 import { resolveCloud } from '../azure/cloud.js';
 import { createAzureContext, type AzureContext } from '../azure/context.js';
-import { createCredential } from '../azure/credential.js';
+import { createCredential, OIDC_AUDIENCE } from '../azure/credential.js';
 import { selfObjectId } from '../azure/identity.js';
 import { UserError, errorMessage } from '../errors.js';
 import { ensureLabels, resolveOwnLogin, type IncidentIssue, type RepoRef } from '../github/issues.js';
@@ -18,6 +18,7 @@ import type { Plan, PlanAction } from '../plan/types.js';
 import type { Gate } from '../steps/index.js';
 import { MAX_PLAN_BYTES, parsePlan } from '../gate/plan-input.js';
 import { renderGateComment, renderRefusalComment, type GateRecord } from '../gate/record.js';
+import { jobEnvironmentProblem } from '../gate/checks.js';
 import { GateRefused, verifyGate, type ApprovalRecord } from '../gate/verify.js';
 import { requirePlaybook } from './playbook-file.js';
 
@@ -55,6 +56,8 @@ export interface GateRun {
   playbookPath: string;
   /** The GitHub environment the job runs in; default settings.gates.<gate>.environment. */
   environment?: string;
+  /** The job's environment as its OIDC token names it (null: none); undefined when not signed in with OIDC. */
+  jobEnvironment?: string | null;
   dryRun: boolean;
   github: { gh: Octokit; repo: RepoRef; runId?: number };
   az: AzureContext;
@@ -122,6 +125,9 @@ export async function runGate(run: GateRun, apply: GateApplier): Promise<GateOut
     return { ...base, status: 'nothing-to-do', issue: null, approval: null, actions: [] };
   }
   const { environment, requireApproval } = gateSettings(run);
+  const mismatch =
+    run.jobEnvironment === undefined ? undefined : jobEnvironmentProblem(environment, run.jobEnvironment);
+  if (mismatch && requireApproval) throw new GateRefused(mismatch);
   const trustedLogin = await resolveOwnLogin(run.github.gh);
   let verified;
   try {
@@ -181,6 +187,24 @@ function incompleteError(outcome: GateOutcome): UserError {
   );
 }
 
+/** The `environment` claim of the job's GitHub OIDC token (null when the job has no environment). */
+async function oidcEnvironment(): Promise<string | null> {
+  let token: string;
+  try {
+    token = await core.getIDToken(OIDC_AUDIENCE);
+  } catch (error) {
+    throw new UserError(`could not get a GitHub OIDC token to read the job's environment: ${errorMessage(error)}`);
+  }
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      environment?: unknown;
+    };
+    return typeof claims.environment === 'string' && claims.environment !== '' ? claims.environment : null;
+  } catch {
+    throw new UserError('the GitHub OIDC token is not a JWT; cannot read the job environment');
+  }
+}
+
 /** Action mode: inputs from action.yml, repository and run from the workflow context. */
 export async function runGateAction(gate: Gate, apply: GateApplier, log: Logger): Promise<void> {
   const inputs = readInputs();
@@ -197,6 +221,7 @@ export async function runGateAction(gate: Gate, apply: GateApplier, log: Logger)
   });
   const environment = core.getInput('environment').trim();
   const runId = github.context.runId;
+  const jobEnvironment = inputs.azureClientId ? await oidcEnvironment() : undefined;
   let outcome: GateOutcome;
   try {
     outcome = await runGate(
@@ -206,6 +231,7 @@ export async function runGateAction(gate: Gate, apply: GateApplier, log: Logger)
         planSource: 'input plan',
         playbookPath: inputs.playbook,
         ...(environment ? { environment } : {}),
+        ...(jobEnvironment !== undefined ? { jobEnvironment } : {}),
         dryRun: inputs.dryRun,
         github: {
           gh: createOctokit(inputs.githubToken, log),

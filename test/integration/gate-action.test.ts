@@ -66,7 +66,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.close());
 
-const remediate = (planText: string) =>
+const remediate = (planText: string, job = 'remediate') =>
   runAction(sandbox, {
     inputs: {
       mode: 'remediate',
@@ -75,7 +75,7 @@ const remediate = (planText: string) =>
       'azure-client-id': 'aaaaaaaa-0000-4000-8000-0000000000a1',
       'azure-tenant-id': sandbox.scenario.azure.tenantId,
     },
-    job: 'remediate',
+    job,
     files: { '.github/kv-alert-playbook.yml': PLAYBOOK },
   });
 
@@ -87,6 +87,18 @@ describe('dist/index.js mode remediate', () => {
       expect.stringMatching(/^plan SHA-256 [0-9a-f]{64} differs from [0-9a-f]{64} shown in issue #\d+/),
     ]);
     expect(JSON.parse(r.outputs.result!)).toMatchObject({ mode: 'remediate', status: 'refused' });
+    expect(r.azure.vaults.get('kv-payments-prod')!.networkAcls.defaultAction).toBe('Allow');
+  }, 90_000);
+
+  it('refuses in a job whose OIDC token names no environment (an approval elsewhere in the run does not count)', async () => {
+    sandbox.github.addApproval(7001, {
+      environments: ['keyvault-remediation'],
+      state: 'approved',
+      user: 'alice-secops',
+    });
+    const r = await remediate(JSON.stringify(plan), 'triage');
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(/^this job runs in no GitHub environment/);
     expect(r.azure.vaults.get('kv-payments-prod')!.networkAcls.defaultAction).toBe('Allow');
   }, 90_000);
 

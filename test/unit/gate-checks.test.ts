@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { sameNetworkRules } from '../../src/apply/remediate-state.js';
 import type { DefenderAlert } from '../../src/azure/defender.js';
-import { alertProblem, planAgeProblem, requiredReviewers, reviewsFor } from '../../src/gate/checks.js';
+import {
+  alertProblem,
+  jobEnvironmentProblem,
+  planAgeProblem,
+  requiredReviewers,
+  reviewsFor,
+} from '../../src/gate/checks.js';
 import { parsePlan } from '../../src/gate/plan-input.js';
 import { planHash } from '../../src/plan/canonical.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -105,6 +111,16 @@ describe('approvals and environments', () => {
         },
       ]),
     ).toEqual(['alice', 'team secops']);
+  });
+});
+
+describe('jobEnvironmentProblem', () => {
+  it("accepts the job's own environment in any case and refuses none or another", () => {
+    expect(jobEnvironmentProblem('keyvault-remediation', 'KeyVault-Remediation')).toBeUndefined();
+    expect(jobEnvironmentProblem('keyvault-remediation', null)).toMatch(/runs in no GitHub environment/);
+    expect(jobEnvironmentProblem('keyvault-remediation', 'keyvault-remediaton')).toMatch(
+      /runs in environment 'keyvault-remediaton', but the gate checks 'keyvault-remediation'/,
+    );
   });
 });
 
