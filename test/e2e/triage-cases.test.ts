@@ -152,6 +152,27 @@ describe('triage cases through dist/index.js', { timeout: 180_000 }, () => {
     }
   });
 
+  it('an alert too large for repository_dispatch arrives as alertRef and is read from Defender', async () => {
+    const scenario = loadScenario('tor-reads-three-secrets');
+    const sandbox = await startSandbox(scenario);
+    try {
+      const app = responder(scenario);
+      const ref = defenderAlertResource(scenario).id as string;
+      const r = await runAction(sandbox, {
+        job: 'triage',
+        inputs: { mode: 'triage', 'azure-client-id': app.appId, 'azure-tenant-id': scenario.azure.tenantId },
+        event: { name: 'repository_dispatch', payload: { client_payload: { alertRef: ref } } },
+        timeoutMs: 120_000,
+      });
+      ok(r);
+      expect(r.outputs['alert-id']).toBe(scenario.azure.alerts![0]!.name);
+      expect(r.requests.some((q) => q.service === 'arm' && q.path.startsWith(ref))).toBe(true);
+      onlyIssue(sandbox);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('GitHub 5xx and secondary rate limits are retried', async () => {
     const { sandbox, results } = await triageOnce(loadScenario('tor-reads-three-secrets'), {
       faults: [
