@@ -2,6 +2,7 @@
 // the mode renders the issue and decides whether to write it (dry runs do not).
 import type { NormalizedAlert } from '../alert/normalize.js';
 import type { AzureContext } from '../azure/context.js';
+import { configuredConcurrency, runAll } from '../concurrency.js';
 import type { Findings } from '../findings/types.js';
 import { buildPlan } from '../plan/build.js';
 import { planHash, sha256Hex } from '../plan/canonical.js';
@@ -41,25 +42,30 @@ export async function runTriage(inputs: TriageInputs): Promise<TriageOutcome> {
   const match = matchAlert(playbook, alert);
   const impactStep = match.steps.find((s) => s.kind === 'measure-impact');
 
-  const [source, impact] = await Promise.all([
-    // The vault state and the caller's access feed the report and every remediate step: always read.
-    identifySource(az, {
-      alert,
-      networks: playbook.networks,
-      ...(inputs.serviceTags ? { serviceTags: inputs.serviceTags } : {}),
-      ...(inputs.selfObjectId ? { selfObjectId: inputs.selfObjectId } : {}),
-    }),
-    impactStep?.kind === 'measure-impact'
-      ? measureImpact(az, {
+  const [source, impact] = await runAll(
+    [
+      // The vault state and the caller's access feed the report and every remediate step: always read.
+      () =>
+        identifySource(az, {
           alert,
-          lookback: impactStep.params.lookback,
-          tables: impactStep.params.tables as LogTable[],
-          ...((inputs.workspaceId ?? playbook.settings.workspaceId)
-            ? { workspaceId: inputs.workspaceId ?? playbook.settings.workspaceId }
-            : {}),
-        })
-      : undefined,
-  ]);
+          networks: playbook.networks,
+          ...(inputs.serviceTags ? { serviceTags: inputs.serviceTags } : {}),
+          ...(inputs.selfObjectId ? { selfObjectId: inputs.selfObjectId } : {}),
+        }),
+      async () =>
+        impactStep?.kind === 'measure-impact'
+          ? measureImpact(az, {
+              alert,
+              lookback: impactStep.params.lookback,
+              tables: impactStep.params.tables as LogTable[],
+              ...((inputs.workspaceId ?? playbook.settings.workspaceId)
+                ? { workspaceId: inputs.workspaceId ?? playbook.settings.workspaceId }
+                : {}),
+            })
+          : undefined,
+    ] as const,
+    configuredConcurrency(),
+  );
   const findings: Findings = {
     source,
     ...(impact ? { impact } : {}),

@@ -35,7 +35,8 @@ export function toSandboxRequest(
   };
 }
 
-export function writeResponse(res: ServerResponse, response: SandboxResponse): void {
+/** Writes the response; returns the body's size in bytes (as sent, before any transfer encoding). */
+export function writeResponse(res: ServerResponse, response: SandboxResponse): number {
   const headers: Record<string, string> = { ...response.headers };
   let payload = '';
   if (response.body !== undefined) {
@@ -48,7 +49,9 @@ export function writeResponse(res: ServerResponse, response: SandboxResponse): v
       }
     }
   }
-  headers['content-length'] = String(Buffer.byteLength(payload));
+  const bytes = Buffer.byteLength(payload);
+  headers['content-length'] = String(bytes);
   res.writeHead(response.status, headers);
   res.end(payload);
+  return bytes;
 }

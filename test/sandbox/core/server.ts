@@ -154,7 +154,7 @@ export async function startCore(options: CoreOptions = {}): Promise<SandboxCore>
     if (request.identity !== undefined) entry.identity = request.identity;
     entry.status = response.status;
     entry.end = since();
-    if (!res.destroyed) writeResponse(res, response);
+    if (!res.destroyed) entry.bytes = writeResponse(res, response);
   }
 
   function misdirected(res: ServerResponse, host: string) {

@@ -55,6 +55,8 @@ export interface RequestLogEntry {
   status: number;
   /** Set when a fault rule answered instead of the handler. */
   fault?: string;
+  /** Size of the response body in bytes; unset when nothing was sent (reset, hang, client gone). */
+  bytes?: number;
 }
 
 /** Shared by the fakes: the OIDC signing key (fake GitHub signs, fake Entra verifies) and the clock. */
