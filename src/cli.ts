@@ -56,7 +56,7 @@ const commands: Record<string, Command> = {
   },
   remediate: {
     usage:
-      'kv-alert-playbook remediate --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>]',
+      'kv-alert-playbook remediate --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>] [--issue-author <login>]',
     summary:
       "Apply the plan's remediate gate (firewall, access removal) after checking its hash, approval, alert and age (needs GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_RUN_ID).",
     options: {
@@ -66,12 +66,13 @@ const commands: Record<string, Command> = {
       playbook: { type: 'string' },
       environment: { type: 'string' },
       cloud: { type: 'string' },
+      'issue-author': { type: 'string' },
     },
     run: runRemediateCli,
   },
   rotate: {
     usage:
-      'kv-alert-playbook rotate --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>]',
+      'kv-alert-playbook rotate --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>] [--issue-author <login>]',
     summary:
       "Apply the plan's rotate gate (rotate, disable or soft-delete secrets, keys and certificates) after the same checks as remediate.",
     options: {
@@ -81,11 +82,13 @@ const commands: Record<string, Command> = {
       playbook: { type: 'string' },
       environment: { type: 'string' },
       cloud: { type: 'string' },
+      'issue-author': { type: 'string' },
     },
     run: runRotateCli,
   },
   rollback: {
-    usage: 'kv-alert-playbook rollback --plan <file> --gate remediate [--force] [--dry-run] [--cloud <name>]',
+    usage:
+      'kv-alert-playbook rollback --plan <file> --gate remediate [--force] [--dry-run] [--cloud <name>] [--issue-author <login>]',
     summary:
       "Restore the snapshot's network rules and access entries; lists later changes it would overwrite and needs --force for them.",
     options: {
@@ -95,6 +98,7 @@ const commands: Record<string, Command> = {
       force: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       cloud: { type: 'string' },
+      'issue-author': { type: 'string' },
     },
     run: runRollbackCli,
   },

@@ -59,11 +59,19 @@ export interface GateRun {
   /** The job's environment as its OIDC token names it (null: none); undefined when not signed in with OIDC. */
   jobEnvironment?: string | null;
   dryRun: boolean;
-  github: { gh: Octokit; repo: RepoRef; runId?: number };
+  github: { gh: Octokit; repo: RepoRef; runId?: number; issueAuthor?: string };
   az: AzureContext;
   log: Logger;
   now?: Date;
 }
+
+/** Whose incident issues are trusted: the given author (CLI), else the token's own login (the action). */
+export async function trustedAuthor(github: { gh: Octokit; issueAuthor?: string }): Promise<string> {
+  return github.issueAuthor ?? (await resolveOwnLogin(github.gh));
+}
+
+/** The CLI runs with a person's token, while the workflow's triage job wrote the issue as the Actions bot. */
+export const DEFAULT_ISSUE_AUTHOR = 'github-actions[bot]';
 
 export interface GateOutcome {
   mode: Gate;
@@ -128,7 +136,7 @@ export async function runGate(run: GateRun, apply: GateApplier): Promise<GateOut
   const mismatch =
     run.jobEnvironment === undefined ? undefined : jobEnvironmentProblem(environment, run.jobEnvironment);
   if (mismatch && requireApproval) throw new GateRefused(mismatch);
-  const trustedLogin = await resolveOwnLogin(run.github.gh);
+  const trustedLogin = await trustedAuthor(run.github);
   let verified;
   try {
     verified = await verifyGate(
@@ -288,6 +296,7 @@ export async function runGateCli(
         gh: createOctokit(token, log, process.env.GITHUB_API_URL),
         repo: { owner, repo },
         ...(Number.isInteger(runId) && runId > 0 ? { runId } : {}),
+        issueAuthor: typeof values['issue-author'] === 'string' ? values['issue-author'] : DEFAULT_ISSUE_AUTHOR,
       },
       az: createAzureContext(cloud, createCredential({ cloud, log })),
       log,

@@ -8,21 +8,21 @@ import { createAzureContext, type AzureContext } from '../azure/context.js';
 import { createCredential } from '../azure/credential.js';
 import { selfObjectId } from '../azure/identity.js';
 import { UserError } from '../errors.js';
-import { resolveOwnLogin, type RepoRef } from '../github/issues.js';
+import type { RepoRef } from '../github/issues.js';
 import { createOctokit, type Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
 import { planHash } from '../plan/canonical.js';
 import { parsePlan } from '../gate/plan-input.js';
 import { renderRollbackComment } from '../gate/record.js';
 import { planIssue } from '../gate/verify.js';
-import { GATE_LABELS, readPlanFile } from './gated.js';
+import { DEFAULT_ISSUE_AUTHOR, GATE_LABELS, readPlanFile, trustedAuthor } from './gated.js';
 
 export interface RollbackRun {
   planText: string;
   planSource: string;
   force: boolean;
   dryRun: boolean;
-  github: { gh: Octokit; repo: RepoRef };
+  github: { gh: Octokit; repo: RepoRef; issueAuthor?: string };
   az: AzureContext;
   log: Logger;
 }
@@ -37,7 +37,7 @@ export async function rollback(run: RollbackRun): Promise<RollbackOutcome> {
   const plan = parsePlan(run.planText, run.planSource);
   const planSha256 = planHash(plan);
   const { gh, repo } = run.github;
-  const issue = await planIssue({ gh, repo, trustedLogin: await resolveOwnLogin(gh) }, { plan, planSha256 });
+  const issue = await planIssue({ gh, repo, trustedLogin: await trustedAuthor(run.github) }, { plan, planSha256 });
   const self = await selfObjectId(run.az);
   const ctx = { az: run.az, log: run.log, selfObjectId: self, dryRun: run.dryRun };
   const results = await rollbackRemediate(ctx, plan, { force: run.force });
@@ -96,7 +96,11 @@ export async function runRollbackCli(args: { values: Record<string, unknown>; lo
     planSource: `--plan ${planArg}`,
     force: values.force === true,
     dryRun: values['dry-run'] === true,
-    github: { gh: createOctokit(token, log, process.env.GITHUB_API_URL), repo: { owner, repo } },
+    github: {
+      gh: createOctokit(token, log, process.env.GITHUB_API_URL),
+      repo: { owner, repo },
+      issueAuthor: typeof values['issue-author'] === 'string' ? values['issue-author'] : DEFAULT_ISSUE_AUTHOR,
+    },
     az: createAzureContext(cloud, createCredential({ cloud, log })),
     log,
   });
