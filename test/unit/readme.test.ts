@@ -50,6 +50,40 @@ describe('generated documentation', () => {
   });
 });
 
+describe('README permissions', () => {
+  interface Job {
+    environment?: string;
+    permissions?: Record<string, string>;
+  }
+  const workflow = (file: string) =>
+    parse(read(`examples/workflows/${file}`)) as { permissions?: Record<string, string>; jobs: Record<string, Job> };
+
+  it("states each job's permissions and environment as the example workflows set them", () => {
+    const rows = tableAfter(README, '## Permissions');
+    const header = ['issues', 'id-token', 'actions', 'contents'];
+    const expected = Object.entries(workflow('keyvault-alert.yml').jobs).map(([name, job]) => ({
+      name,
+      levels: header.map((p) => job.permissions?.[p] ?? '—'),
+      environment: job.environment,
+    }));
+    const validate = workflow('validate-playbook.yml');
+    expected.push({
+      name: 'validate',
+      levels: header.map((p) => validate.permissions?.[p] ?? '—'),
+      environment: undefined,
+    });
+    for (const job of expected) {
+      const row = rows.find((r) => r[0]!.split(' ')[0] === job.name);
+      expect(row, job.name).toBeDefined();
+      expect(
+        row!.slice(1, 5).map((cell) => cell.split(':')[0]),
+        job.name,
+      ).toEqual(job.levels);
+      expect(row![5], job.name).toMatch(job.environment ? `\`${job.environment}\`` : /^—$/);
+    }
+  });
+});
+
 describe('README quick start', () => {
   it('opens with exactly the two commands for a fresh clone', () => {
     const block = /```sh\n([\s\S]*?)```/.exec(README);
