@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { COMBINATORS, OPERATORS } from '../../src/playbook/conditions.js';
-import { FIELD_NAMES } from '../../src/playbook/fields.js';
+import { COMBINATORS, OPERATORS, OPERATORS_BY_TYPE } from '../../src/playbook/conditions.js';
+import { FIELD_NAMES, FIELDS } from '../../src/playbook/fields.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
 import { STEP_KINDS, STEPS } from '../../src/steps/index.js';
 import { generatedDocs } from '../../scripts/docs.mjs';
@@ -120,9 +120,13 @@ describe('commands and paths in the docs', () => {
 });
 
 describe('playbook reference', () => {
-  it('describes every condition field in the fields table', () => {
-    const rows = tableAfter(REFERENCE, '### Fields').map((r) => r[0]);
-    expect(rows).toEqual(FIELD_NAMES.map((f) => `\`${f}\``));
+  it('describes every condition field in the fields table, with the operators it takes', () => {
+    const rows = tableAfter(REFERENCE, '### Fields');
+    expect(rows.map((r) => r[0])).toEqual(FIELD_NAMES.map((f) => `\`${f}\``));
+    for (const [name, field] of Object.entries(FIELDS)) {
+      const row = rows.find((r) => r[0] === `\`${name}\``);
+      expect(row?.[2], name).toBe(OPERATORS_BY_TYPE[field.type].join(', '));
+    }
   });
 
   it('describes every operator and combinator', () => {
