@@ -56,8 +56,9 @@ const PLAN_HASH_LINE = /^Plan SHA-256: `([0-9a-f]{64})`$/m;
  * error annotation and left no issue or one complete issue; a run the harness had to kill is `hung`.
  */
 export function verdict(run: RunResult, sandbox: Sandbox): RunVerdict {
-  const issues = [...sandbox.github.issues.values()];
-  if (issues.length > 1) return { kind: 'bad', why: `${issues.length} issues for one alert` };
+  // Closed issues are allowed: concurrent runs may each create one and close all but the first as duplicates.
+  const issues = [...sandbox.github.issues.values()].filter((i) => i.state === 'open');
+  if (issues.length > 1) return { kind: 'bad', why: `${issues.length} open issues for one alert` };
   const issue = issues[0];
   const hash = issue?.body ? PLAN_HASH_LINE.exec(issue.body)?.[1] : undefined;
   if (issue && !hash) return { kind: 'bad', why: 'an issue without its plan hash line (half-written)' };
