@@ -1,27 +1,19 @@
 // The whole flow as a workflow runs it: triage → (approval) remediate → (approval) rotate, each job a separate
 // dist/index.js process with its own OIDC subject, the plan passed through the triage job's output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction, type RunResult } from '../sandbox/harness.js';
+import type { RunResult } from '../sandbox/harness.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { defenderAlertResource, dispatchEvent, responder } from './support.js';
+import { runJob } from './support.js';
 
 const scenario = loadScenario('tor-reads-three-secrets');
-const app = responder(scenario);
 const RUN_ID = scenario.github.runs![0]!.id;
 const READ = ['db-password', 'stripe-api-key', 'jwt-signing-secret'];
 
 let sandbox: Sandbox;
 let triage: RunResult;
 
-function job(name: 'triage' | 'remediate' | 'rotate', extra: Record<string, string> = {}): Promise<RunResult> {
-  return runAction(sandbox, {
-    job: name,
-    runId: RUN_ID,
-    inputs: { mode: name, 'azure-client-id': app.appId, 'azure-tenant-id': scenario.azure.tenantId, ...extra },
-    event: dispatchEvent(defenderAlertResource(scenario)),
-    timeoutMs: 120_000,
-  });
-}
+const job = (name: 'triage' | 'remediate' | 'rotate', inputs: Record<string, string> = {}) =>
+  runJob(sandbox, name, inputs);
 
 const approve = (environment: string) =>
   sandbox.github.addApproval(RUN_ID, { environments: [environment], state: 'approved', user: 'alice-secops' });

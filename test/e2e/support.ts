@@ -1,5 +1,7 @@
 // What the e2e tests and the demo send: a scenario's Defender alert as Defender's REST API returns it, wrapped
 // in the repository_dispatch event the bridge sends.
+import { runAction, type RunResult } from '../sandbox/harness.js';
+import type { Sandbox } from '../sandbox/index.js';
 import type { SandboxScenario } from '../sandbox/scenario.js';
 
 export function defenderAlertResource(scenario: SandboxScenario, index = 0): Record<string, unknown> {
@@ -27,4 +29,21 @@ export function responder(scenario: SandboxScenario): { appId: string; objectId:
   const r = scenario.azure.identities?.find((i) => i.displayName === 'kv-alert-playbook');
   if (!r?.appId) throw new Error(`scenario ${scenario.name} has no kv-alert-playbook identity`);
   return { appId: r.appId, objectId: r.objectId };
+}
+
+/** Runs one job of the example workflow (triage, remediate or rotate) through dist/index.js for the scenario's alert. */
+export function runJob(
+  sandbox: Sandbox,
+  name: 'triage' | 'remediate' | 'rotate',
+  inputs: Record<string, string> = {},
+): Promise<RunResult> {
+  const scenario = sandbox.scenario;
+  const app = responder(scenario);
+  return runAction(sandbox, {
+    job: name,
+    runId: scenario.github.runs?.[0]?.id ?? 1,
+    inputs: { mode: name, 'azure-client-id': app.appId, 'azure-tenant-id': scenario.azure.tenantId, ...inputs },
+    event: dispatchEvent(defenderAlertResource(scenario)),
+    timeoutMs: 120_000,
+  });
 }

@@ -101,7 +101,7 @@ const scenario = loadScenario(DEMO_SCENARIO);
 const sandbox = await startSandbox(scenario);
 let issue: IssueRecord;
 try {
-  ({ issue } = await triageDemoAlert(sandbox, scenario));
+  ({ issue } = await triageDemoAlert(sandbox));
 } finally {
   await sandbox.close();
 }
