@@ -8,7 +8,7 @@ import { runAction } from '../sandbox/harness.js';
 import { defenderAlertResource, dispatchEvent } from '../e2e/support.js';
 import { leaks, responder, RUN_BOUND_MS, scenario, secretValues, triage, withSandbox } from './support.js';
 
-const figures = { runs: 0, bytes: 0, leaks: [] as string[] };
+const figures = { runs: 0, gatedRuns: 0, bytes: 0, leaks: [] as string[] };
 
 describe('secret hygiene: triage', () => {
   afterAll(() => recordFigures('hygiene', figures));
@@ -40,6 +40,49 @@ describe('secret hygiene: triage', () => {
       });
     },
     RUN_BOUND_MS * 3,
+  );
+
+  // The gated flow writes new secret values (rotation): the richest source of a leak. Full runs only (35 s).
+  it.runIf(process.env.KV_RELIABILITY === 'full')(
+    'triage → remediate → rotate after approval: no secret value (old or generated) and no token written',
+    async () => {
+      await withSandbox(scenario(), [], async (sandbox) => {
+        const s = sandbox.scenario;
+        const r = responder(s);
+        const runId = s.github.runs?.[0]?.id ?? 1;
+        const job = (mode: 'triage' | 'remediate' | 'rotate', plan?: string) =>
+          runAction(sandbox, {
+            job: mode,
+            runId,
+            inputs: {
+              mode,
+              'azure-client-id': r.appId,
+              'azure-tenant-id': s.azure.tenantId,
+              ...(plan ? { plan } : {}),
+            },
+            event: dispatchEvent(defenderAlertResource(s)),
+            timeoutMs: RUN_BOUND_MS,
+          });
+        const approve = (environment: string) =>
+          sandbox.github.addApproval(runId, { environments: [environment], state: 'approved', user: 'alice-secops' });
+        const before = secretValues(sandbox).length;
+        const triaged = await job('triage');
+        approve('keyvault-remediation');
+        const remediated = await job('remediate', triaged.outputs.plan);
+        approve('keyvault-rotation');
+        const rotated = await job('rotate', triaged.outputs.plan);
+        const runs = [triaged, remediated, rotated];
+        expect(runs.map((x) => x.exitCode)).toEqual([0, 0, 0]);
+        expect(secretValues(sandbox).length).toBeGreaterThan(before); // rotation generated values
+        figures.runs += runs.length;
+        figures.gatedRuns = runs.length;
+        figures.bytes += runs.reduce((n, run) => n + run.stdout.length + run.stderr.length + run.summary.length, 0);
+        const found = leaks(runs, sandbox);
+        figures.leaks.push(...found);
+        expect(found).toEqual([]);
+      });
+    },
+    RUN_BOUND_MS * 4,
   );
 
   it(
