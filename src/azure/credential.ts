@@ -3,6 +3,7 @@
 import { ClientAssertionCredential, DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import { UserError, errorMessage } from '../errors.js';
+import { jwtClaims } from '../jwt.js';
 import type { Logger } from '../log.js';
 import type { Cloud } from './cloud.js';
 
@@ -19,15 +20,11 @@ export interface CredentialOptions {
 
 /** The claims worth showing when a federated credential does not match: never the token itself. */
 export function describeIdToken(token: string): string {
-  const payload = token.split('.')[1];
-  if (!payload) return 'an ID token that is not a JWT';
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const show = (v: unknown) => (typeof v === 'string' || Array.isArray(v) ? JSON.stringify(v) : 'missing');
-    return `iss=${show(claims.iss)} sub=${show(claims.sub)} aud=${show(claims.aud)}`;
-  } catch {
-    return 'an ID token whose payload is not JSON';
-  }
+  if (!token.split('.')[1]) return 'an ID token that is not a JWT';
+  const claims = jwtClaims(token);
+  if (!claims) return 'an ID token whose payload is not JSON';
+  const show = (v: unknown) => (typeof v === 'string' || Array.isArray(v) ? JSON.stringify(v) : 'missing');
+  return `iss=${show(claims.iss)} sub=${show(claims.sub)} aud=${show(claims.aud)}`;
 }
 
 export function createCredential(options: CredentialOptions): TokenCredential {

@@ -1,20 +1,15 @@
 // Who the action signs in as: the object id (oid claim) of the ARM token its credential gets. Used to make sure
 // no change ever removes the action's own access.
 import { UserError } from '../errors.js';
+import { jwtClaims } from '../jwt.js';
 import type { AzureContext } from './context.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The `oid` claim of a JWT access token, or undefined when the token carries none (the token is not verified: it is ours). */
-export function objectIdOfToken(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { oid?: unknown };
-    return typeof claims.oid === 'string' && GUID.test(claims.oid) ? claims.oid.toLowerCase() : undefined;
-  } catch {
-    return undefined;
-  }
+function objectIdOfToken(token: string): string | undefined {
+  const oid = jwtClaims(token)?.oid;
+  return typeof oid === 'string' && GUID.test(oid) ? oid.toLowerCase() : undefined;
 }
 
 export async function selfObjectId(az: AzureContext): Promise<string> {

@@ -5,11 +5,13 @@ import { readFileSync, statSync } from 'node:fs';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { readInputs } from '../action/inputs.js';
-import { resolveCloud } from '../azure/cloud.js';
-import { createAzureContext, type AzureContext } from '../azure/context.js';
-import { createCredential, OIDC_AUDIENCE } from '../azure/credential.js';
+import type { AzureContext } from '../azure/context.js';
+import { OIDC_AUDIENCE } from '../azure/credential.js';
 import { selfObjectId } from '../azure/identity.js';
+import { azureFromInputs } from '../action/azure.js';
+import { azureFromCli, cliCloud, githubFromEnv } from '../cli-env.js';
 import { UserError, errorMessage } from '../errors.js';
+import { jwtClaims } from '../jwt.js';
 import { ensureLabels, resolveOwnLogin, type IncidentIssue, type RepoRef } from '../github/issues.js';
 import { createOctokit, type Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
@@ -203,14 +205,9 @@ async function oidcEnvironment(): Promise<string | null> {
   } catch (error) {
     throw new UserError(`could not get a GitHub OIDC token to read the job's environment: ${errorMessage(error)}`);
   }
-  try {
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      environment?: unknown;
-    };
-    return typeof claims.environment === 'string' && claims.environment !== '' ? claims.environment : null;
-  } catch {
-    throw new UserError('the GitHub OIDC token is not a JWT; cannot read the job environment');
-  }
+  const claims = jwtClaims(token);
+  if (!claims) throw new UserError('the GitHub OIDC token is not a JWT; cannot read the job environment');
+  return typeof claims.environment === 'string' && claims.environment !== '' ? claims.environment : null;
 }
 
 /** Action mode: inputs from action.yml, repository and run from the workflow context. */
@@ -219,14 +216,7 @@ export async function runGateAction(gate: Gate, apply: GateApplier, log: Logger)
   if (!inputs.plan) throw new UserError(`input plan is empty: pass the triage job's plan output to the ${gate} job`);
   if (!inputs.githubToken) throw new UserError('input github-token is empty');
   const planText = inputs.plan.startsWith('{') ? inputs.plan : readPlanFile(inputs.plan, `input plan ${inputs.plan}`);
-  const cloud = resolveCloud(inputs.cloud);
-  const credential = createCredential({
-    cloud,
-    ...(inputs.azureClientId ? { clientId: inputs.azureClientId } : {}),
-    ...(inputs.azureTenantId ? { tenantId: inputs.azureTenantId } : {}),
-    getIdToken: (audience) => core.getIDToken(audience),
-    log,
-  });
+  const az = azureFromInputs(inputs, log);
   const environment = core.getInput('environment').trim();
   const runId = github.context.runId;
   const jobEnvironment = inputs.azureClientId ? await oidcEnvironment() : undefined;
@@ -246,7 +236,7 @@ export async function runGateAction(gate: Gate, apply: GateApplier, log: Logger)
           repo: github.context.repo,
           ...(Number.isInteger(runId) && runId > 0 ? { runId } : {}),
         },
-        az: createAzureContext(cloud, credential),
+        az,
         log,
       },
       apply,
@@ -275,15 +265,9 @@ export async function runGateCli(
   const { values, log } = args;
   const planArg = values.plan;
   if (typeof planArg !== 'string' || planArg === '') throw new UserError(`${gate}: --plan <file> is required`);
-  const token = process.env.GITHUB_TOKEN;
-  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!token || !owner || !repo) {
-    throw new UserError(
-      `${gate}: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/repo): the plan is checked against its incident issue`,
-    );
-  }
+  const { gh, repo } = githubFromEnv(log, `${gate} checks the plan against its incident issue`);
   const runId = Number(process.env.GITHUB_RUN_ID);
-  const cloud = resolveCloud(typeof values.cloud === 'string' ? values.cloud : process.env.AZURE_CLOUD);
+  const cloud = cliCloud(values.cloud);
   const outcome = await runGate(
     {
       gate,
@@ -293,12 +277,12 @@ export async function runGateCli(
       ...(typeof values.environment === 'string' ? { environment: values.environment } : {}),
       dryRun: values['dry-run'] === true,
       github: {
-        gh: createOctokit(token, log, process.env.GITHUB_API_URL),
-        repo: { owner, repo },
+        gh,
+        repo,
         ...(Number.isInteger(runId) && runId > 0 ? { runId } : {}),
         issueAuthor: typeof values['issue-author'] === 'string' ? values['issue-author'] : DEFAULT_ISSUE_AUTHOR,
       },
-      az: createAzureContext(cloud, createCredential({ cloud, log })),
+      az: azureFromCli(cloud, log),
       log,
     },
     apply,

@@ -3,13 +3,12 @@
 // plan file is untrusted, and rollback writes access entries); the run is recorded on the issue.
 import { rollbackRemediate } from '../apply/rollback.js';
 import type { RemediateResult } from '../apply/remediate-types.js';
-import { resolveCloud } from '../azure/cloud.js';
-import { createAzureContext, type AzureContext } from '../azure/context.js';
-import { createCredential } from '../azure/credential.js';
+import type { AzureContext } from '../azure/context.js';
 import { selfObjectId } from '../azure/identity.js';
+import { azureFromCli, cliCloud, githubFromEnv } from '../cli-env.js';
 import { UserError } from '../errors.js';
 import type { RepoRef } from '../github/issues.js';
-import { createOctokit, type Octokit } from '../github/octokit.js';
+import type { Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
 import { planHash } from '../plan/canonical.js';
 import { parsePlan } from '../gate/plan-input.js';
@@ -83,25 +82,19 @@ export async function runRollbackCli(args: { values: Record<string, unknown>; lo
       'rollback: --gate remediate is the only gate rolled back here; a rotation is undone by enabling the disabled versions (see the rotate comment on the issue)',
     );
   }
-  const token = process.env.GITHUB_TOKEN;
-  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!token || !owner || !repo) {
-    throw new UserError(
-      'rollback: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/repo): the plan is checked against its incident issue',
-    );
-  }
-  const cloud = resolveCloud(typeof values.cloud === 'string' ? values.cloud : process.env.AZURE_CLOUD);
+  const { gh, repo } = githubFromEnv(log, 'rollback checks the plan against its incident issue');
+  const cloud = cliCloud(values.cloud);
   const outcome = await rollback({
     planText: readPlanFile(planArg, `--plan ${planArg}`),
     planSource: `--plan ${planArg}`,
     force: values.force === true,
     dryRun: values['dry-run'] === true,
     github: {
-      gh: createOctokit(token, log, process.env.GITHUB_API_URL),
-      repo: { owner, repo },
+      gh,
+      repo,
       issueAuthor: typeof values['issue-author'] === 'string' ? values['issue-author'] : DEFAULT_ISSUE_AUTHOR,
     },
-    az: createAzureContext(cloud, createCredential({ cloud, log })),
+    az: azureFromCli(cloud, log),
     log,
   });
   process.stdout.write(formatRollback(outcome));

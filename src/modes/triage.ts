@@ -6,10 +6,11 @@ import { readActionAlert } from '../action/alert.js';
 import { readInputs } from '../action/inputs.js';
 import { alertFromText } from '../alert/intake.js';
 import { normalizeAlert, type NormalizedAlert } from '../alert/normalize.js';
-import { resolveCloud, type Cloud } from '../azure/cloud.js';
-import { createAzureContext, type AzureContext } from '../azure/context.js';
-import { createCredential } from '../azure/credential.js';
+import type { Cloud } from '../azure/cloud.js';
+import type { AzureContext } from '../azure/context.js';
 import { selfObjectId } from '../azure/identity.js';
+import { azureFromInputs } from '../action/azure.js';
+import { azureFromCli, cliCloud, githubFromEnv } from '../cli-env.js';
 import { UserError, errorMessage } from '../errors.js';
 import { findRelatedIncidents, resolveOwnLogin, upsertIncident, type RepoRef } from '../github/issues.js';
 import { createOctokit, type Octokit } from '../github/octokit.js';
@@ -135,15 +136,7 @@ function resultJson(r: TriageReport, dryRun: boolean): string {
 
 export async function runTriageAction(log: Logger): Promise<void> {
   const inputs = readInputs();
-  const cloud = resolveCloud(inputs.cloud);
-  const credential = createCredential({
-    cloud,
-    ...(inputs.azureClientId ? { clientId: inputs.azureClientId } : {}),
-    ...(inputs.azureTenantId ? { tenantId: inputs.azureTenantId } : {}),
-    getIdToken: (audience) => core.getIDToken(audience),
-    log,
-  });
-  const az = createAzureContext(cloud, credential);
+  const az = azureFromInputs(inputs, log);
   const normalized = await readActionAlert(inputs.alert, az);
   if (!inputs.githubToken) throw new UserError('input github-token is empty');
   const gh = createOctokit(inputs.githubToken, log);
@@ -153,7 +146,7 @@ export async function runTriageAction(log: Logger): Promise<void> {
     normalized,
     playbookPath: inputs.playbook,
     az,
-    cloud,
+    cloud: az.cloud,
     ...(inputs.workspaceId ? { workspaceId: inputs.workspaceId } : {}),
     github: { gh, repo, runUrl: `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}` },
     dryRun: inputs.dryRun,
@@ -177,20 +170,10 @@ export async function runTriageCli(args: { values: Record<string, unknown>; log:
   const alertArg = values.alert;
   if (typeof alertArg !== 'string' || alertArg === '') throw new UserError('triage: --alert <file|-> is required');
   const dryRun = values['dry-run'] === true;
-  const cloud = resolveCloud(typeof values.cloud === 'string' ? values.cloud : process.env.AZURE_CLOUD);
+  const cloud = cliCloud(values.cloud);
   const normalized = normalizeAlert(alertFromText(await readAlertArg(alertArg), `--alert ${alertArg}`));
-  const az = values['no-azure'] ? undefined : createAzureContext(cloud, createCredential({ cloud, log }));
-  let gh: TriageRun['github'];
-  if (!dryRun) {
-    const token = process.env.GITHUB_TOKEN;
-    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!token || !owner || !repo) {
-      throw new UserError(
-        'triage: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/repo) to write the issue, or use --dry-run',
-      );
-    }
-    gh = { gh: createOctokit(token, log, process.env.GITHUB_API_URL), repo: { owner, repo } };
-  }
+  const az = values['no-azure'] ? undefined : azureFromCli(cloud, log);
+  const gh = dryRun ? undefined : githubFromEnv(log, 'triage writes the incident issue (or use --dry-run)');
   const r = await triage({
     normalized,
     playbookPath: typeof values.playbook === 'string' ? values.playbook : '',

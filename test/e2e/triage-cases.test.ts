@@ -135,17 +135,20 @@ describe('triage cases through dist/index.js', { timeout: 180_000 }, () => {
     try {
       ok(results[0]!);
       const issue = onlyIssue(sandbox);
-      const text = `${issue.title}\n${issue.body}`;
-      // Mentions and references do not work inside code: look at the markdown outside it.
-      const prose = linesOutsideCode(issue.body ?? '')
+      // A title is plain text on GitHub (no HTML, links or mentions); the body is markdown.
+      const body = issue.body ?? '';
+      // Mentions, references and HTML do not work inside code: look at the markdown outside it.
+      const prose = linesOutsideCode(body)
         .join('\n')
         .replace(/(`+)[^`]*?\1/g, '');
       expect(prose).not.toMatch(/@(octo-org|mallory)\b/);
       expect(prose).not.toMatch(/(^|\s)#1\b/);
-      expect(text).not.toContain('<img');
-      expect(text).not.toContain('<script');
-      expect(text).not.toContain('](https://evil.example)');
-      expect(text).not.toContain('<!-- x');
+      // HTML, links and markers are inert inside code too; outside it they must not appear at all.
+      expect(prose).not.toContain('<img');
+      expect(prose).not.toContain('<script');
+      expect(prose).not.toContain('](https://evil.example)');
+      expect(body).not.toContain('<!-- x');
+      const text = `${issue.title}\n${body}`;
       expect(text).not.toContain('\u202E');
     } finally {
       await sandbox.close();
