@@ -49,21 +49,6 @@ export async function retryThrottled<T>(call: () => Promise<T>, timings: RetryTi
   }
 }
 
-/** Runs `work` over the items with at most `limit` in flight; results keep the items' order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
 /** Every item of an SDK page iterator (one listing, retried as a whole by the caller). */
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

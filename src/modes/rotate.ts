@@ -2,6 +2,7 @@
 // (modes/gated.ts). Generated values are masked before anything else sees them.
 import * as core from '@actions/core';
 import { applyRotateActions, type RotateResult } from '../apply/rotate.js';
+import { configuredConcurrency } from '../concurrency.js';
 import type { Logger } from '../log.js';
 import { runGateAction, runGateCli, type GateApplier } from './gated.js';
 
@@ -16,13 +17,19 @@ function summary(r: RotateResult): string {
 const ruleLeftBehind = (results: RotateResult[]) =>
   results.some((r) => r.temporaryFirewallRule?.added && !r.temporaryFirewallRule.removed);
 
+/** KV_ALERT_PLAYBOOK_CONCURRENCY bounds rotation too (default: the executor's own). */
+function concurrency(): { concurrency?: number } {
+  const limit = configuredConcurrency();
+  return limit === undefined ? {} : { concurrency: limit };
+}
+
 export function rotateGate(maskSecret: (value: string) => void, pollIntervalMs?: number): GateApplier {
   return async (ctx, plan, actions) => {
     const results = await applyRotateActions(
       { az: ctx.az, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) },
       plan,
       actions,
-      { dryRun: ctx.dryRun, log: ctx.log, maskSecret },
+      { dryRun: ctx.dryRun, log: ctx.log, maskSecret, ...concurrency() },
     );
     return {
       record: { rotate: results },
