@@ -121,7 +121,7 @@ export function renderReport(r: BenchResults): string {
 
 Measured by \`${r.machine.command}\` on ${r.machine.date.slice(0, 16).replace('T', ' ')} UTC; the whole run took
 ${r.totalSeconds} s. Regenerate with \`npm run bench\` (this file) or \`npm run bench -- --json\` (also prints the
-summary object; \`npm run -s bench -- --json\` for the JSON alone); \`npm run bench -- --help\` lists the options (latency, run counts, sizes).
+summary object; \`npm run -s bench -- --json\` for the JSON alone); \`npm run bench -- --help\` lists the options (latency, run counts, sizes). The default run takes about 3 minutes on 2 cores; it measures the concurrency-1 rotation baseline at N = 10 and 100 only (the one at 500 takes over 2 minutes by itself): add \`--sequential-sizes 10,100,500\` for it.
 
 | machine | |
 |---|---|
