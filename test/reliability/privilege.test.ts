@@ -64,7 +64,8 @@ describe('least privilege: triage', () => {
         const v = verdict(run, sandbox);
         const said = v.kind === 'failed-clearly' ? v.message : (sandbox.github.issues[0]?.body ?? '') + run.summary;
         const lines = said.split('\n').filter((l) => /permission|authori[sz]|forbidden|denied|\bReader\b|403/i.test(l));
-        outcomes[label] = `${v.kind}: ${[...new Set(lines)].slice(0, 3).join(' / ').slice(0, 400)}`;
+        const named = lines.find((l) => /does not have authori[sz]ation|missing permission/i.test(l)) ?? lines[0] ?? '';
+        outcomes[label] = `${v.kind}: ${named.trim().slice(0, 400)}`;
         expect(v.kind).toMatch(/^(completed|failed-clearly)$/);
         expect(lines.join('\n')).toMatch(names);
         expect(leaks([run], sandbox)).toEqual([]);

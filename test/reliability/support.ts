@@ -73,7 +73,9 @@ export function verdict(run: RunResult, sandbox: Sandbox): RunVerdict {
   const message = errors[0]!;
   if (/[\r\n]/.test(message) || message.length > 400) return { kind: 'bad', why: `unclear error: ${message}` };
   if (/\n\s+at /.test(run.stderr + run.stdout)) return { kind: 'bad', why: 'a stack trace in the output' };
-  return SERVICE_NAMED.test(message) ? { kind: 'failed-clearly', message } : { kind: 'failed-unclearly', message };
+  return SERVICE_NAMED.test(message.replace(/\bhttps?:\/\/\S+/g, ''))
+    ? { kind: 'failed-clearly', message }
+    : { kind: 'failed-unclearly', message };
 }
 
 const SERVICE_NAMED = /\b(GitHub|Azure|Entra|Log Analytics|Key Vault|OIDC|ARM)\b/i;
