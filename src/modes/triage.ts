@@ -1,5 +1,6 @@
 // triage mode (action and CLI): read the alert and the playbook, gather findings, plan, and open or update the
 // one issue for the alert. Orchestration only: the engine is src/triage, rendering src/report, writing src/github.
+import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { readActionAlert } from '../action/alert.js';
@@ -19,6 +20,7 @@ import type { ReportInput } from '../report/input.js';
 import { renderIssue } from '../report/issue.js';
 import { renderRefireComment } from '../report/comment.js';
 import { renderSummary } from '../report/summary.js';
+import { indexServiceTags, type ServiceTagIndex } from '../source/ip-class.js';
 import { runTriage, type TriageOutcome } from '../triage/run.js';
 import { readAlertArg } from './explain.js';
 import { requirePlaybook } from './playbook-file.js';
@@ -41,6 +43,22 @@ export interface TriageReport {
   written?: { number: number; url: string; created: boolean; reopened: boolean };
 }
 
+/** settings.service-tags: Azure's published ranges, read once per run. */
+function readServiceTags(path: string): ServiceTagIndex {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`settings.service-tags ${path}: ${code === 'ENOENT' ? 'no such file' : errorMessage(error)}`);
+  }
+  try {
+    return indexServiceTags(json);
+  } catch (error) {
+    throw new UserError(`settings.service-tags ${path}: ${errorMessage(error)}`);
+  }
+}
+
 /** Signs in (fails clearly when OIDC is misconfigured) and tells who we are; other failures only warn. */
 async function whoAmI(az: AzureContext | undefined, log: Logger): Promise<string | undefined> {
   if (!az) return undefined;
@@ -57,6 +75,7 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
   const { normalized, log } = run;
   for (const warning of normalized.warnings) log.warning(warning);
   const { text, playbook } = requirePlaybook(run.playbookPath);
+  const serviceTags = playbook.settings.serviceTags ? readServiceTags(playbook.settings.serviceTags) : undefined;
   const alert = normalized.alert;
   const [self, trustedLogin] = await Promise.all([
     whoAmI(run.az, log),
@@ -69,6 +88,7 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
     ...(run.az ? { az: run.az } : {}),
     ...(self ? { selfObjectId: self } : {}),
     ...(run.workspaceId ? { workspaceId: run.workspaceId } : {}),
+    ...(serviceTags ? { serviceTags } : {}),
     now: new Date(),
   });
   const report: ReportInput = {

@@ -51,6 +51,7 @@ function readSettings(reader: Reader, node: YamlNode, env: ShapeEnv): Settings {
     reopenClosed: raw['reopen-closed'] ?? true,
     gates,
     planMaxAge: raw['plan-max-age'] ?? 'P7D',
+    ...(raw['service-tags'] ? { serviceTags: raw['service-tags'] } : {}),
   };
 }
 

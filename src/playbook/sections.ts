@@ -29,6 +29,10 @@ export const settingsShape = object(
       { remediate: gate('remediate'), rotate: gate('rotate') },
       'GitHub environments that gate changes; a rule may use a gated step only when its gate is set here.',
     ),
+    'service-tags': text(
+      "Path (from the repository root) of Azure's Service Tags JSON (ServiceTags_Public_*.json), to tell Azure addresses in identify-source.",
+      { maxLength: 1024 },
+    ),
     'plan-max-age': text('How old a plan may be when a gate applies it (ISO 8601 duration, default P7D).', {
       check: checkDuration,
     }),

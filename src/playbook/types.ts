@@ -22,6 +22,8 @@ export interface Settings {
   gates: Partial<Record<Gate, GateSettings>>;
   /** How old a plan may be when a gate applies it (ISO 8601 duration, default P7D). */
   planMaxAge: string;
+  /** Path of Azure's Service Tags JSON, to classify Azure addresses (identify-source). */
+  serviceTags?: string;
 }
 
 export interface Owner {

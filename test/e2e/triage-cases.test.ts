@@ -176,6 +176,37 @@ describe('triage cases through dist/index.js', { timeout: 180_000 }, () => {
     }
   });
 
+  it("settings.service-tags: the caller's IP is matched against Azure's published ranges", async () => {
+    const scenario = loadScenario('tor-reads-three-secrets');
+    const sandbox = await startSandbox(scenario);
+    try {
+      const app = responder(scenario);
+      const tags = {
+        values: [
+          {
+            name: 'AzureCloud.westeurope',
+            properties: { region: 'westeurope', addressPrefixes: ['185.220.100.0/22'] },
+          },
+        ],
+      };
+      const r = await runAction(sandbox, {
+        job: 'triage',
+        inputs: { mode: 'triage', 'azure-client-id': app.appId, 'azure-tenant-id': scenario.azure.tenantId },
+        event: dispatchEvent(defenderAlertResource(scenario)),
+        files: {
+          '.github/kv-alert-playbook.yml':
+            'version: 1\nsettings:\n  service-tags: tags.json\nrules:\n  - name: all\n    steps: [identify-source]\n',
+          'tags.json': JSON.stringify(tags),
+        },
+        timeoutMs: 120_000,
+      });
+      ok(r);
+      expect(onlyIssue(sandbox).body).toContain('AzureCloud.westeurope');
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('GitHub 5xx and secondary rate limits are retried', async () => {
     const { sandbox, results } = await triageOnce(loadScenario('tor-reads-three-secrets'), {
       faults: [

@@ -44,7 +44,7 @@ describe('playbook validation messages (line:col)', () => {
       "10:5: rules[0]: unknown key 'setps' (did you mean 'steps'?); expected one of: name, description, when, steps, suppress, continue, labels",
     ]);
     expect(problemsOf('version: 1\nsettings: { lookbak: P1D }\nrules: []\n')).toEqual([
-      "2:13: settings: unknown key 'lookbak' (did you mean 'lookback'?); expected one of: lookback, workspace-id, labels, reopen-closed, gates, plan-max-age",
+      "2:13: settings: unknown key 'lookbak' (did you mean 'lookback'?); expected one of: lookback, workspace-id, labels, reopen-closed, gates, service-tags, plan-max-age",
     ]);
     expect(problemsOf(withRules('  - name: a\n    steps:\n      - firewall: { alow: [corp] }\n'))).toEqual([
       "11:21: firewall: unknown key 'alow' (did you mean 'allow'?); expected one of: default-action, allow, keep-known-callers, bypass",
