@@ -1,4 +1,4 @@
 // `npm run demo`: test/sandbox/demo.ts.
 import { runTs } from './run-ts.mjs';
 
-await runTs('demo');
+await runTs('test/sandbox/demo.ts');

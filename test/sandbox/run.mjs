@@ -1,4 +1,4 @@
 // `npm run sandbox`: test/sandbox/cli.ts.
 import { runTs } from './run-ts.mjs';
 
-await runTs('cli');
+await runTs('test/sandbox/cli.ts');
