@@ -45,7 +45,7 @@ describe('incident issues', () => {
 
       const issues = [...sandbox.github.issues.values()];
       expect(issues).toHaveLength(1);
-      expect(issues[0]!.body?.startsWith(incidentMarker('Alert-1'))).toBe(true);
+      expect(issues[0]!.body?.toLowerCase().startsWith(incidentMarker('alert-1').toLowerCase())).toBe(true);
       expect(issues[0]!.title).toBe('KV_TORAccess on kv-prod (again)');
       expect(sandbox.github.comments.map((c) => c.body)).toEqual(['The alert fired again.']);
       expect(sandbox.github.labels.map((l) => l.name).sort()).toEqual(
