@@ -207,6 +207,28 @@ describe('triage cases through dist/index.js', { timeout: 180_000 }, () => {
     }
   });
 
+  it('an Azure call that never answers times out: the issue opens and says what could not be read', async () => {
+    const scenario = loadScenario('tor-reads-three-secrets');
+    const sandbox = await startSandbox(scenario, {
+      faults: [{ service: 'arm', method: 'GET', path: /\/vaults\/[^/]+\?/, fault: { kind: 'hang' } }],
+    });
+    try {
+      const app = responder(scenario);
+      const r = await runAction(sandbox, {
+        job: 'triage',
+        inputs: { mode: 'triage', 'azure-client-id': app.appId, 'azure-tenant-id': scenario.azure.tenantId },
+        event: dispatchEvent(defenderAlertResource(scenario)),
+        env: { KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS: '1500' },
+        timeoutMs: 120_000,
+      });
+      ok(r);
+      expect(onlyIssue(sandbox).body).toMatch(/vault state: vault kv-payments-prod: could not read it/);
+      expect(r.outputs['needs-remediation']).toBe('false');
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('GitHub 5xx and secondary rate limits are retried', async () => {
     const { sandbox, results } = await triageOnce(loadScenario('tor-reads-three-secrets'), {
       faults: [
