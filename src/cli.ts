@@ -1,7 +1,7 @@
 // CLI entry: same engine as the action. JSON on stdout with --json; errors on stderr as one line `error: …`;
 // exit 0 ok, 1 bad input or refused, 2 unexpected failure; no stack trace unless --debug.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError, errorMessage } from './errors.js';
+import { UserError, describeFailure, errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 import { runExplain } from './modes/explain.js';
 import { runTriageCli } from './modes/triage.js';
@@ -160,7 +160,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const oneLine = errorMessage(error).replace(/\s*\n\s*/g, ' ');
+    const oneLine = error instanceof UserError ? errorMessage(error).replace(/\s*\n\s*/g, ' ') : describeFailure(error);
     if (error instanceof UserError) {
       process.stderr.write(`error: ${oneLine}\n`);
       process.exitCode = 1;

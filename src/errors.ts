@@ -9,3 +9,33 @@ export class UserError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+// Hosts of the Azure clouds we call (ARM, Key Vault, Log Analytics, Entra); any other host is GitHub's API.
+const AZURE_HOST =
+  /(^|\.)(azure\.(com|net|cn)|usgovcloudapi\.net|chinacloudapi\.cn|loganalytics\.(io|us)|microsoftonline\.(com|us))$/i;
+
+interface FailedRequest {
+  request?: { method?: unknown; url?: unknown };
+  status?: unknown;
+  statusCode?: unknown;
+}
+
+/**
+ * One line for an unexpected failure that says which service and call failed: Octokit and Azure SDK errors carry
+ * the request (`request.method`, `request.url`) and the status; the query string is left out (it may hold tokens).
+ */
+export function describeFailure(error: unknown): string {
+  const message = errorMessage(error).replace(/\s*\n\s*/g, ' ');
+  const { request, status, statusCode } = (error ?? {}) as FailedRequest;
+  if (typeof request?.method !== 'string' || typeof request.url !== 'string') return message;
+  let where: string;
+  try {
+    const url = new URL(request.url);
+    const service = AZURE_HOST.test(url.hostname) ? 'Azure' : 'GitHub';
+    where = `${service} ${request.method} ${url.host}${url.pathname}`;
+  } catch {
+    return message;
+  }
+  const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
+  return `${where}${code !== undefined ? ` (HTTP ${code})` : ''}: ${message}`;
+}

@@ -1,6 +1,6 @@
 // The action's run: read the mode, delegate to it, fail with one clear message.
 import * as core from '@actions/core';
-import { UserError, errorMessage } from '../errors.js';
+import { UserError, describeFailure, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runTriageAction } from '../modes/triage.js';
 import { runRemediateAction } from '../modes/remediate.js';
@@ -41,7 +41,7 @@ export async function run(): Promise<void> {
     if (!runner) throw new UserError(`mode ${mode} is not available yet`);
     await runner(coreLogger);
   } catch (error) {
-    const message = errorMessage(error).replace(/\s*\n\s*/g, ' ');
+    const message = error instanceof UserError ? errorMessage(error).replace(/\s*\n\s*/g, ' ') : describeFailure(error);
     core.setFailed(error instanceof UserError ? message : `unexpected failure: ${message}`);
     if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack);
   }
