@@ -36,6 +36,7 @@ export function runJob(
   sandbox: Sandbox,
   name: 'triage' | 'remediate' | 'rotate',
   inputs: Record<string, string> = {},
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<RunResult> {
   const scenario = sandbox.scenario;
   const app = responder(scenario);
@@ -44,6 +45,7 @@ export function runJob(
     runId: scenario.github.runs?.[0]?.id ?? 1,
     inputs: { mode: name, 'azure-client-id': app.appId, 'azure-tenant-id': scenario.azure.tenantId, ...inputs },
     event: dispatchEvent(defenderAlertResource(scenario)),
-    timeoutMs: 120_000,
+    timeoutMs: options.timeoutMs ?? 120_000,
+    ...(options.env ? { env: options.env } : {}),
   });
 }
