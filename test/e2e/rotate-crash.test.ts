@@ -1,39 +1,23 @@
 // The rotate job killed at a random moment (SIGKILL, as a cancelled or crashed runner does), then run again:
 // every planned secret ends with exactly one new current version, the versions read are disabled, nothing is lost.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { upsertIncident } from '../../src/github/issues.js';
-import { createOctokit } from '../../src/github/octokit.js';
-import type { Logger } from '../../src/log.js';
-import { planHash } from '../../src/plan/canonical.js';
 import type { Plan } from '../../src/plan/types.js';
-import { planHashLine } from '../../src/report/plan-hash.js';
 import { seededRandom } from '../sandbox/core/index.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { runJob } from './support.js';
+import { approve, openIncident, runJob, torPlan } from './support.js';
 
 const scenario = loadScenario('tor-reads-three-secrets');
-const SUB = scenario.azure.subscriptionId;
-const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
 const READ: Record<string, string> = {
   'db-password': '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
   'stripe-api-key': '1f1e2d3c4b5a69788796a5b4c3d2e1f0',
   'jwt-signing-secret': '2f1e2d3c4b5a69788796a5b4c3d2e1f0',
 };
-const silent: Logger = { debug() {}, info() {}, warning() {}, error() {} };
 const SEEDS = Number(process.env.KV_CRASH_SEEDS ?? 20);
 
-function plan(): Plan {
-  return {
-    format: 1,
-    alertId: scenario.azure.alerts![0]!.name,
-    alertType: 'KV_TORAccess',
-    vault: { resourceId: VAULT_ID, name: 'kv-payments-prod', subscriptionId: SUB, resourceGroup: 'rg-payments' },
-    createdAt: new Date(Date.now() - 60_000).toISOString(),
-    maxAge: 'P7D',
-    playbookSha256: 'c'.repeat(64),
-    rules: ['access-from-suspicious-ip'],
-    snapshot: { secrets: Object.entries(READ).map(([name, v]) => ({ name, versionsRead: [v] })) },
-    actions: [
+const plan = (): Plan =>
+  torPlan(
+    scenario,
+    [
       {
         id: 'rotate-1-rotate-secrets',
         kind: 'rotate-secrets',
@@ -47,9 +31,8 @@ function plan(): Plan {
         reason: 'rule access-from-suspicious-ip: rotate the secrets the caller read',
       },
     ],
-    notPlanned: [],
-  };
-}
+    { snapshot: { secrets: Object.entries(READ).map(([name, v]) => ({ name, versionsRead: [v] })) } },
+  );
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -76,19 +59,8 @@ describe('rotate killed at a random moment and re-run', { timeout: 120_000 }, ()
       });
       sandbox = s;
       const p = plan();
-      const gh = createOctokit(s.actionToken, silent, s.githubUrl);
-      await upsertIncident(
-        gh,
-        { owner: scenario.github.owner, repo: scenario.github.repo },
-        p.alertId,
-        { title: 'incident', body: planHashLine(planHash(p)), labels: ['kv-alert', 'contained'], assignees: [] },
-        { trustedLogin: 'github-actions[bot]', reopenClosed: true, refireComment: () => 'again' },
-      );
-      s.github.addApproval(scenario.github.runs![0]!.id, {
-        environments: ['keyvault-rotation'],
-        state: 'approved',
-        user: 'bob-payments',
-      });
+      await openIncident(s, p);
+      approve(s, 'keyvault-rotation');
       const before = new Map(
         Object.keys(READ).map((n) => [
           n,
