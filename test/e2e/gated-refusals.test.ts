@@ -1,30 +1,11 @@
 // The remediate job through dist/index.js refuses, and changes nothing, when the alert is forged, the plan has
 // expired, or the vault changed since the plan was made (drift).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PlanAction } from '../../src/plan/types.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { approve, openIncident, runJob, torPlan } from './support.js';
+import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
 
 const scenario = loadScenario('tor-reads-three-secrets');
-const open = {
-  defaultAction: 'Allow' as const,
-  bypass: 'AzureServices' as const,
-  ipRules: [],
-  virtualNetworkRules: [],
-};
-const firewall: PlanAction = {
-  id: 'remediate-1-firewall',
-  kind: 'firewall',
-  gate: 'remediate',
-  params: {
-    after: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['198.51.100.10'], virtualNetworkRules: [] },
-    added: ['198.51.100.10'],
-    removed: [],
-    lockedOut: [],
-    skipped: [],
-  },
-  reason: 'rule access-from-suspicious-ip: deny by default',
-};
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -42,7 +23,7 @@ describe('remediate refuses through dist/index.js', { timeout: 120_000 }, () => 
     it(`${what}: refused, vault untouched`, async () => {
       const s = await startSandbox(scenario);
       sandbox = s;
-      const plan = torPlan(scenario, [firewall], { snapshot: { networkAcls: open }, ...overrides });
+      const plan = torPlan(scenario, [FIREWALL_ON], { snapshot: { networkAcls: OPEN_FIREWALL }, ...overrides });
       await openIncident(s, plan);
       approve(s, 'keyvault-remediation');
       const before = acls(s);
@@ -56,7 +37,7 @@ describe('remediate refuses through dist/index.js', { timeout: 120_000 }, () => 
   it('drift: the firewall changed since the plan; the action is refused and the change kept', async () => {
     const s = await startSandbox(scenario);
     sandbox = s;
-    const plan = torPlan(scenario, [firewall], { snapshot: { networkAcls: open } });
+    const plan = torPlan(scenario, [FIREWALL_ON], { snapshot: { networkAcls: OPEN_FIREWALL } });
     await openIncident(s, plan);
     approve(s, 'keyvault-remediation');
     const vault = s.azure.vault('kv-payments-prod')!;

@@ -9,6 +9,7 @@ import type { Plan } from '../../src/plan/types.js';
 import { planHashLine } from '../../src/report/plan-hash.js';
 import { runAction } from '../sandbox/harness.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
+import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
@@ -33,22 +34,8 @@ const plan: Plan = {
   maxAge: 'P7D',
   playbookSha256: 'd'.repeat(64),
   rules: ['access-from-suspicious-ip'],
-  snapshot: { networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] } },
-  actions: [
-    {
-      id: 'remediate-1-firewall',
-      kind: 'firewall',
-      gate: 'remediate',
-      params: {
-        after: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['198.51.100.10'], virtualNetworkRules: [] },
-        added: ['198.51.100.10'],
-        removed: [],
-        lockedOut: [],
-        skipped: [],
-      },
-      reason: 'rule access-from-suspicious-ip: deny by default',
-    },
-  ],
+  snapshot: { networkAcls: OPEN_FIREWALL },
+  actions: [FIREWALL_ON],
   notPlanned: [],
 };
 

@@ -18,6 +18,7 @@ import { planHash } from '../../src/plan/canonical.js';
 import type { Plan } from '../../src/plan/types.js';
 import { planHashLine } from '../../src/report/plan-hash.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
+import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -51,29 +52,12 @@ function planFor(objectId: string, secrets: string[]): Plan {
     playbookSha256: 'b'.repeat(64),
     rules: ['access-from-suspicious-ip'],
     snapshot: {
-      networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] },
+      networkAcls: OPEN_FIREWALL,
       accessPolicy: entry(objectId, secrets),
       roleAssignments: [],
     },
     actions: [
-      {
-        id: 'remediate-1-firewall',
-        kind: 'firewall',
-        gate: 'remediate',
-        params: {
-          after: {
-            defaultAction: 'Deny',
-            bypass: 'AzureServices',
-            ipRules: ['198.51.100.10'],
-            virtualNetworkRules: [],
-          },
-          added: ['198.51.100.10'],
-          removed: [],
-          lockedOut: [],
-          skipped: [],
-        },
-        reason: 'rule access-from-suspicious-ip: deny by default',
-      },
+      FIREWALL_ON,
       {
         id: 'remediate-2-revoke-access',
         kind: 'revoke-access',

@@ -12,6 +12,7 @@ import {
 import { parsePlan } from '../../src/gate/plan-input.js';
 import { planHash } from '../../src/plan/canonical.js';
 import type { Plan } from '../../src/plan/types.js';
+import { OPEN_FIREWALL } from '../support/plans.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
@@ -25,7 +26,7 @@ const plan: Plan = {
   maxAge: 'P7D',
   playbookSha256: 'a'.repeat(64),
   rules: ['r'],
-  snapshot: { networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] } },
+  snapshot: { networkAcls: OPEN_FIREWALL },
   actions: [
     {
       id: 'remediate-1-firewall',
