@@ -23,6 +23,24 @@ const common = {
   debug: { type: 'boolean' },
 } as const;
 
+/** remediate and rotate take the same options: a plan, and how to check it against the issue and approval. */
+function gatedCommand(name: 'remediate' | 'rotate', summary: string, run: Command['run']): Command {
+  return {
+    usage: `kv-alert-playbook ${name} --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>] [--issue-author <login>]`,
+    summary,
+    options: {
+      ...common,
+      plan: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      playbook: { type: 'string' },
+      environment: { type: 'string' },
+      cloud: { type: 'string' },
+      'issue-author': { type: 'string' },
+    },
+    run,
+  };
+}
+
 const commands: Record<string, Command> = {
   validate: {
     usage: 'kv-alert-playbook validate <playbook.yml>...',
@@ -54,38 +72,16 @@ const commands: Record<string, Command> = {
     },
     run: runTriageCli,
   },
-  remediate: {
-    usage:
-      'kv-alert-playbook remediate --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>] [--issue-author <login>]',
-    summary:
-      "Apply the plan's remediate gate (firewall, access removal) after checking its hash, approval, alert and age (needs GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_RUN_ID).",
-    options: {
-      ...common,
-      plan: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      playbook: { type: 'string' },
-      environment: { type: 'string' },
-      cloud: { type: 'string' },
-      'issue-author': { type: 'string' },
-    },
-    run: runRemediateCli,
-  },
-  rotate: {
-    usage:
-      'kv-alert-playbook rotate --plan <file> [--dry-run] [--playbook <file>] [--environment <name>] [--cloud <name>] [--issue-author <login>]',
-    summary:
-      "Apply the plan's rotate gate (rotate, disable or soft-delete secrets, keys and certificates) after the same checks as remediate.",
-    options: {
-      ...common,
-      plan: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      playbook: { type: 'string' },
-      environment: { type: 'string' },
-      cloud: { type: 'string' },
-      'issue-author': { type: 'string' },
-    },
-    run: runRotateCli,
-  },
+  remediate: gatedCommand(
+    'remediate',
+    "Apply the plan's remediate gate (firewall, access removal) after checking its hash, approval, alert and age (needs GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_RUN_ID).",
+    runRemediateCli,
+  ),
+  rotate: gatedCommand(
+    'rotate',
+    "Apply the plan's rotate gate (rotate, disable or soft-delete secrets, keys and certificates) after the same checks as remediate.",
+    runRotateCli,
+  ),
   rollback: {
     usage:
       'kv-alert-playbook rollback --plan <file> --gate remediate [--force] [--dry-run] [--cloud <name>] [--issue-author <login>]',
