@@ -26,6 +26,17 @@ export const ROLES: Record<RoleName, RoleDefinition> = {
     actions: ['*/read', 'Microsoft.Authorization/*'],
     dataActions: [],
   },
+  // Assigned with a condition in docs/azure-setup.md (no role-assignment writes); conditions are not modelled.
+  'Role Based Access Control Administrator': {
+    id: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+    actions: [
+      'Microsoft.Authorization/roleAssignments/write',
+      'Microsoft.Authorization/roleAssignments/delete',
+      '*/read',
+      'Microsoft.Support/*',
+    ],
+    dataActions: [],
+  },
   'Key Vault Administrator': {
     id: '00482a5a-887f-4fb3-b363-3b7fe8e74483',
     actions: ['Microsoft.Authorization/*/read', 'Microsoft.KeyVault/*/read'],

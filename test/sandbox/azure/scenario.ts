@@ -7,6 +7,7 @@ export type RoleName =
   | 'Contributor'
   | 'Reader'
   | 'User Access Administrator'
+  | 'Role Based Access Control Administrator'
   | 'Key Vault Administrator'
   | 'Key Vault Contributor'
   | 'Key Vault Reader'
