@@ -136,6 +136,7 @@ export interface UpsertOptions {
 }
 
 export interface UpsertResult {
+  /** The issue as read back after all our writes: a concurrent run may have written after us (or created it first). */
   issue: IncidentIssue;
   created: boolean;
   reopened: boolean;
@@ -143,6 +144,12 @@ export interface UpsertResult {
 
 function mergeLabels(current: string[], wanted: string[]): string[] {
   return [...new Set([...current.filter((l) => !isManagedLabel(l)), ...wanted])];
+}
+
+/** GitHub has no conditional update: the only way to learn whose body the issue shows is to read it again. */
+async function readBack(gh: Octokit, repo: RepoRef, number: number): Promise<IncidentIssue> {
+  const { data } = await gh.rest.issues.get({ ...repo, issue_number: number });
+  return toIncident(data as ListedIssue);
 }
 
 export async function upsertIncident(
@@ -159,7 +166,7 @@ export async function upsertIncident(
   const primary = found[0];
   if (primary) {
     const reopen = primary.state === 'closed' && options.reopenClosed;
-    const { data } = await gh.rest.issues.update({
+    await gh.rest.issues.update({
       ...repo,
       issue_number: primary.number,
       title: content.title,
@@ -168,7 +175,7 @@ export async function upsertIncident(
       ...(reopen ? { state: 'open' as const, state_reason: 'reopened' as const } : {}),
     });
     await gh.rest.issues.createComment({ ...repo, issue_number: primary.number, body: options.refireComment(primary) });
-    return { issue: toIncident(data as ListedIssue), created: false, reopened: reopen };
+    return { issue: await readBack(gh, repo, primary.number), created: false, reopened: reopen };
   }
 
   const { data } = await gh.rest.issues.create({
@@ -189,9 +196,9 @@ export async function upsertIncident(
       body: `Duplicate of #${oldest.number}: another run opened the incident issue for this alert first.`,
     });
     await gh.rest.issues.update({ ...repo, issue_number: ours.number, state: 'closed', state_reason: 'duplicate' });
-    return { issue: oldest, created: false, reopened: false };
+    return { issue: await readBack(gh, repo, oldest.number), created: false, reopened: false };
   }
-  return { issue: ours, created: true, reopened: false };
+  return { issue: await readBack(gh, repo, ours.number), created: true, reopened: false };
 }
 
 /** Other open incidents of ours on the same vault (by its label), for the issue's "related" section. */

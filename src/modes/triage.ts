@@ -19,6 +19,7 @@ import type { Logger } from '../log.js';
 import type { ReportInput } from '../report/input.js';
 import { renderIssue } from '../report/issue.js';
 import { renderRefireComment } from '../report/comment.js';
+import { planOffer, type PlanOffer } from '../report/plan-offer.js';
 import { renderSummary } from '../report/summary.js';
 import { indexServiceTags, type ServiceTagIndex } from '../source/ip-class.js';
 import { runTriage, type TriageOutcome } from '../triage/run.js';
@@ -41,6 +42,8 @@ export interface TriageReport {
   report: ReportInput;
   issue: { title: string; body: string; labels: string[] };
   written?: { number: number; url: string; created: boolean; reopened: boolean };
+  /** Whether the issue, read back after our writes, shows this run's plan (undefined: nothing was written). */
+  offer?: PlanOffer;
 }
 
 /** settings.service-tags: Azure's published ranges, read once per run. */
@@ -134,10 +137,14 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
     report,
     issue,
     written: { number: result.issue.number, url: result.issue.url, created: result.created, reopened: result.reopened },
+    offer: planOffer(result.issue, outcome.planSha256),
   };
 }
 
-function needs(outcome: TriageOutcome, gate: 'remediate' | 'rotate'): boolean {
+/** A gate is needed when the plan has its actions and the issue shows this run's plan (else it would refuse it). */
+function needs(r: TriageReport, gate: 'remediate' | 'rotate'): boolean {
+  const { outcome } = r;
+  if (r.offer && !r.offer.offered) return false;
   return !outcome.match.suppressed && outcome.plan.actions.some((a) => a.gate === gate);
 }
 
@@ -151,6 +158,9 @@ function resultJson(r: TriageReport, dryRun: boolean): string {
     planSha256: r.outcome.planSha256,
     actions: r.outcome.plan.actions.map((a) => ({ id: a.id, kind: a.kind, gate: a.gate })),
     issue: r.written ?? null,
+    // false: the issue shows another run's plan (issuePlanSha256); this run's gated jobs would be refused.
+    planOffered: r.offer?.offered ?? null,
+    ...(r.offer && !r.offer.offered ? { issuePlanSha256: r.offer.shown ?? null } : {}),
   });
 }
 
@@ -173,15 +183,19 @@ export async function runTriageAction(log: Logger): Promise<void> {
     log,
   });
   const alert = r.outcome.normalized.alert;
+  const notice = r.offer && !r.offer.offered ? r.offer.notice : undefined;
+  if (notice) core.notice(notice);
   core.setOutput('alert-id', alert.id);
   core.setOutput('issue-number', r.written ? String(r.written.number) : '');
   core.setOutput('issue-url', r.written?.url ?? '');
   core.setOutput('matched-rules', JSON.stringify(r.outcome.match.matched.map((m) => m.name)));
   core.setOutput('plan', JSON.stringify(r.outcome.plan));
   core.setOutput('plan-sha256', r.outcome.planSha256);
-  core.setOutput('needs-remediation', String(needs(r.outcome, 'remediate')));
-  core.setOutput('needs-rotation', String(needs(r.outcome, 'rotate')));
+  core.setOutput('needs-remediation', String(needs(r, 'remediate')));
+  core.setOutput('needs-rotation', String(needs(r, 'rotate')));
   core.setOutput('result', resultJson(r, inputs.dryRun));
+  // The notice holds only an issue number and hashes: safe as Markdown.
+  if (notice) core.summary.addRaw(`> **Note:** ${notice}.\n\n`);
   await core.summary.addRaw(renderSummary(r.report)).write();
 }
 
@@ -204,6 +218,7 @@ export async function runTriageCli(args: { values: Record<string, unknown>; log:
     dryRun,
     log,
   });
+  if (r.offer && !r.offer.offered) log.warning(r.offer.notice);
   if (values.json) {
     const o = r.outcome;
     const out = {
