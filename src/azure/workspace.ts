@@ -1,4 +1,5 @@
 // Finds the Log Analytics workspace that holds a vault's audit logs, from its diagnostic settings.
+import { errorMessage } from '../errors.js';
 import type { AzureContext } from './context.js';
 
 interface DiagnosticSetting {
@@ -21,11 +22,22 @@ function sendsAuditEvents(setting: DiagnosticSetting): boolean {
   );
 }
 
+/** A failed read, saying which object could not be read (the vault's settings, or the workspace they name). */
+function unreadable(what: string, error: unknown): WorkspaceLookup {
+  return { found: false, reason: `could not read ${what}: ${errorMessage(error)}` };
+}
+
+/** Never throws for a failed read: the lookup says which read failed and why. */
 export async function discoverWorkspace(az: AzureContext, vaultResourceId: string): Promise<WorkspaceLookup> {
-  const settings = await az.arm.list<DiagnosticSetting>(
-    `${vaultResourceId}/providers/Microsoft.Insights/diagnosticSettings`,
-    '2021-05-01-preview',
-  );
+  let settings: DiagnosticSetting[];
+  try {
+    settings = await az.arm.list<DiagnosticSetting>(
+      `${vaultResourceId}/providers/Microsoft.Insights/diagnosticSettings`,
+      '2021-05-01-preview',
+    );
+  } catch (error) {
+    return unreadable("the vault's diagnostic settings", error);
+  }
   const setting = settings.find((s) => s.properties.workspaceId && sendsAuditEvents(s));
   if (!setting?.properties.workspaceId) {
     return {
@@ -36,7 +48,14 @@ export async function discoverWorkspace(az: AzureContext, vaultResourceId: strin
           : 'no diagnostic setting of the vault sends AuditEvent logs to a Log Analytics workspace',
     };
   }
-  const workspace = await az.arm.get<Workspace>(setting.properties.workspaceId, '2022-10-01');
-  if (!workspace) return { found: false, reason: `workspace ${setting.properties.workspaceId} was not found` };
+  const workspaceId = setting.properties.workspaceId;
+  let workspace: Workspace | undefined;
+  try {
+    workspace = await az.arm.get<Workspace>(workspaceId, '2022-10-01');
+  } catch (error) {
+    const name = workspaceId.split('/').pop() ?? workspaceId;
+    return unreadable(`the Log Analytics workspace ${name} (named by diagnostic setting ${setting.name})`, error);
+  }
+  if (!workspace) return { found: false, reason: `workspace ${workspaceId} was not found` };
   return { found: true, workspaceId: workspace.properties.customerId, setting: setting.name };
 }

@@ -5,7 +5,6 @@ import type { Alert } from '../alert/types.js';
 import type { AzureContext } from '../azure/context.js';
 import { logsClient, queryWorkspace, type QueryRow } from '../azure/logs.js';
 import { discoverWorkspace } from '../azure/workspace.js';
-import { errorMessage } from '../errors.js';
 import type { CallerRow, ImpactFindings, ImpactRow } from '../findings/types.js';
 import { buildCallersQuery, buildImpactQuery, type LogTable } from '../impact/kql.js';
 import { canonicalJson, sha256Hex } from '../plan/canonical.js';
@@ -73,13 +72,9 @@ export async function measureImpact(az: AzureContext | undefined, inputs: Impact
 
   let workspaceId = inputs.workspaceId;
   if (!workspaceId) {
-    try {
-      const lookup = await discoverWorkspace(az, alert.vault.resourceId);
-      if (!lookup.found) return unknown(lookup.reason);
-      workspaceId = lookup.workspaceId;
-    } catch (error) {
-      return unknown(`could not read the vault's diagnostic settings: ${errorMessage(error)}`);
-    }
+    const lookup = await discoverWorkspace(az, alert.vault.resourceId);
+    if (!lookup.found) return unknown(lookup.reason);
+    workspaceId = lookup.workspaceId;
   }
 
   const query = buildImpactQuery({

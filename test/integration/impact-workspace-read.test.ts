@@ -1,0 +1,71 @@
+// measure-impact says which read failed when it cannot find the vault's workspace (reliability finding F4): the
+// vault's diagnostic settings, or the workspace they name. Real SDK clients against the sandbox's fake Azure, with
+// the responder's roles reduced.
+import { ClientSecretCredential } from '@azure/identity';
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/alert/types.js';
+import { resolveCloud } from '../../src/azure/cloud.js';
+import { createAzureContext } from '../../src/azure/context.js';
+import { measureImpact } from '../../src/triage/impact.js';
+import { loadScenario, startSandbox } from '../sandbox/index.js';
+
+const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
+const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
+const SELF = '1a2b3c4d-0000-4000-8000-0000000000a1';
+
+const alert: Alert = {
+  id: '2517538088322968242_tor-0001',
+  type: 'KV_TORAccess',
+  simulated: false,
+  displayName: 'Access from a TOR exit node to a key vault',
+  severity: 'High',
+  status: 'Active',
+  startTime: '2026-11-29T10:00:00.000Z',
+  endTime: '2026-11-29T11:00:00.000Z',
+  vault: { name: 'kv-payments-prod', resourceId: VAULT_ID, subscriptionId: SUB, resourceGroup: 'rg-payments' },
+  source: { ip: '185.220.101.7' },
+  operations: [],
+  targets: [],
+  form: 'rest',
+};
+
+/** The impact's reason when the responder holds only the roles `keep` allows. */
+async function impactReason(keep: (role: string) => boolean): Promise<string> {
+  const scenario = structuredClone(loadScenario('tor-reads-three-secrets'));
+  scenario.azure.roleAssignments = scenario.azure.roleAssignments!.filter(
+    (a) => a.principalId !== SELF || keep(a.role),
+  );
+  const sandbox = await startSandbox(scenario);
+  try {
+    const { agent, retryOptions } = sandbox.azureClientOptions();
+    const credential = new ClientSecretCredential(
+      scenario.azure.tenantId,
+      'aaaaaaaa-0000-4000-8000-0000000000a1',
+      'sandbox-responder-secret',
+      { agent, retryOptions },
+    );
+    const az = createAzureContext(resolveCloud('public'), credential, { agent, retryOptions });
+    const impact = await measureImpact(az, { alert, lookback: 'PT1H', tables: ['AzureDiagnostics'] });
+    return impact.status === 'unknown' ? impact.reason : '(measured)';
+  } finally {
+    await sandbox.close();
+  }
+}
+
+describe('measure-impact names the object it could not read', () => {
+  it('the workspace, when only the vault can be read (Reader on the vault)', async () => {
+    const reason = await impactReason((r) => r === 'Reader');
+    expect(reason).toMatch(
+      /^could not read the Log Analytics workspace law-security \(named by diagnostic setting send-to-law\): .*Microsoft\.OperationalInsights\/workspaces\/read/,
+    );
+    expect(reason).not.toContain('diagnostic settings');
+    expect(reason).not.toMatch(/[\r\n]/);
+  });
+
+  it("the vault's diagnostic settings, when the identity has no role on the vault", async () => {
+    const reason = await impactReason(() => false);
+    expect(reason).toMatch(
+      /^could not read the vault's diagnostic settings: .*Microsoft\.Insights\/diagnosticSettings\/read/,
+    );
+  });
+});
