@@ -133,6 +133,8 @@ export interface UpsertOptions {
   reopenClosed: boolean;
   /** Comment added when the issue already existed (a re-fired alert): what changed. */
   refireComment: (previous: IncidentIssue) => string;
+  /** What to write when the issue already exists (default: the content given); called before refireComment. */
+  revise?: (previous: IncidentIssue) => IncidentContent;
 }
 
 export interface UpsertResult {
@@ -166,12 +168,13 @@ export async function upsertIncident(
   const primary = found[0];
   if (primary) {
     const reopen = primary.state === 'closed' && options.reopenClosed;
+    const revised = options.revise?.(primary) ?? content;
     await gh.rest.issues.update({
       ...repo,
       issue_number: primary.number,
-      title: content.title,
-      body,
-      labels: mergeLabels(primary.labels, content.labels),
+      title: revised.title,
+      body: `${marker}\n${revised.body}`,
+      labels: mergeLabels(primary.labels, revised.labels),
       ...(reopen ? { state: 'open' as const, state_reason: 'reopened' as const } : {}),
     });
     await gh.rest.issues.createComment({ ...repo, issue_number: primary.number, body: options.refireComment(primary) });

@@ -19,7 +19,7 @@ import type { Logger } from '../log.js';
 import type { ReportInput } from '../report/input.js';
 import { renderIssue } from '../report/issue.js';
 import { renderRefireComment } from '../report/comment.js';
-import { planOffer, type PlanOffer } from '../report/plan-offer.js';
+import { planOffer, reusablePlan, type PlanOffer } from '../report/plan-offer.js';
 import { renderSummary } from '../report/summary.js';
 import { indexServiceTags, type ServiceTagIndex } from '../source/ip-class.js';
 import { runTriage, type TriageOutcome } from '../triage/run.js';
@@ -80,6 +80,7 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
   const { text, playbook } = requirePlaybook(run.playbookPath);
   const serviceTags = playbook.settings.serviceTags ? readServiceTags(playbook.settings.serviceTags) : undefined;
   const alert = normalized.alert;
+  const now = new Date();
   const [self, trustedLogin] = await Promise.all([
     whoAmI(run.az, log),
     run.github ? resolveOwnLogin(run.github.gh) : undefined,
@@ -92,7 +93,7 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
     ...(self ? { selfObjectId: self } : {}),
     ...(run.workspaceId ? { workspaceId: run.workspaceId } : {}),
     ...(serviceTags ? { serviceTags } : {}),
-    now: new Date(),
+    now,
   });
   const report: ReportInput = {
     alert,
@@ -120,6 +121,7 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
     report.related = await findRelatedIncidents(gh, repo, vaultLabel, alert.id, trustedLogin);
     if (report.related.length) issue = renderIssue(report);
   }
+  let offered = outcome;
   const result = await upsertIncident(
     gh,
     repo,
@@ -128,16 +130,27 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
     {
       trustedLogin,
       reopenClosed: playbook.settings.reopenClosed,
+      // The issue shows our plan but for its creation time (a duplicate delivery, a concurrent run): offer that
+      // one, so the hash a reviewer may be approving stays the same.
+      revise: (previous) => {
+        const same = reusablePlan(previous.body, outcome.plan, now);
+        if (same) {
+          offered = { ...outcome, ...same };
+          Object.assign(report, same);
+          issue = renderIssue(report);
+        }
+        return { ...issue, assignees: outcome.owners.assign };
+      },
       refireComment: (previous) => renderRefireComment(previous.body, report),
     },
   );
   log.info(`issue #${result.issue.number} ${result.created ? 'opened' : 'updated'}: ${result.issue.url}`);
   return {
-    outcome,
+    outcome: offered,
     report,
     issue,
     written: { number: result.issue.number, url: result.issue.url, created: result.created, reopened: result.reopened },
-    offer: planOffer(result.issue, outcome.planSha256),
+    offer: planOffer(result.issue, offered.planSha256),
   };
 }
 
