@@ -17,16 +17,18 @@ const AZURE_HOST =
 interface FailedRequest {
   request?: { method?: unknown; url?: unknown };
   status?: unknown;
+  response?: unknown;
   statusCode?: unknown;
 }
 
 /**
  * One line for an unexpected failure that says which service and call failed: Octokit and Azure SDK errors carry
  * the request (`request.method`, `request.url`) and the status; the query string is left out (it may hold tokens).
+ * Octokit gives a request that got no answer (reset, timeout) status 500 without a response: no status is shown.
  */
 export function describeFailure(error: unknown): string {
   const message = errorMessage(error).replace(/\s*\n\s*/g, ' ');
-  const { request, status, statusCode } = (error ?? {}) as FailedRequest;
+  const { request, status, response, statusCode } = (error ?? {}) as FailedRequest;
   if (typeof request?.method !== 'string' || typeof request.url !== 'string') return message;
   let where: string;
   try {
@@ -36,6 +38,11 @@ export function describeFailure(error: unknown): string {
   } catch {
     return message;
   }
-  const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
+  const code =
+    typeof status === 'number' && response !== undefined
+      ? status
+      : typeof statusCode === 'number'
+        ? statusCode
+        : undefined;
   return `${where}${code !== undefined ? ` (HTTP ${code})` : ''}: ${message}`;
 }

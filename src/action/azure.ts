@@ -1,9 +1,9 @@
 // The Azure context of an action run, from its inputs: OIDC with the job's GitHub ID token when a client and
 // tenant id are given, else the default credential chain; in the cloud the `cloud` input names.
-import * as core from '@actions/core';
 import { resolveCloud } from '../azure/cloud.js';
 import { createAzureContext, type AzureContext } from '../azure/context.js';
 import { createCredential } from '../azure/credential.js';
+import { getIdToken } from '../github/id-token.js';
 import type { Logger } from '../log.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -13,7 +13,7 @@ export function azureFromInputs(inputs: ActionInputs, log: Logger): AzureContext
     cloud,
     ...(inputs.azureClientId ? { clientId: inputs.azureClientId } : {}),
     ...(inputs.azureTenantId ? { tenantId: inputs.azureTenantId } : {}),
-    getIdToken: (audience) => core.getIDToken(audience),
+    getIdToken: (audience) => getIdToken(audience),
     log,
   });
   return createAzureContext(cloud, credential);

@@ -2,7 +2,7 @@
 // otherwise the default chain (azure/login in a workflow, `az login` for the CLI).
 import { ClientAssertionCredential, DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
-import { UserError, errorMessage } from '../errors.js';
+import { UserError, describeFailure } from '../errors.js';
 import { jwtClaims } from '../jwt.js';
 import type { Logger } from '../log.js';
 import type { Cloud } from './cloud.js';
@@ -13,7 +13,7 @@ export interface CredentialOptions {
   cloud: Cloud;
   clientId?: string;
   tenantId?: string;
-  /** Fetches a GitHub OIDC token for an audience (core.getIDToken in the action). */
+  /** Fetches a GitHub OIDC token for an audience (github/id-token.ts in the action). */
   getIdToken?: (audience: string) => Promise<string>;
   log: Logger;
 }
@@ -48,7 +48,7 @@ export function createCredential(options: CredentialOptions): TokenCredential {
       throw new UserError(
         missing
           ? 'could not get a GitHub OIDC token: the job needs `permissions: id-token: write`'
-          : `could not get a GitHub OIDC token: ${errorMessage(error)}`,
+          : `could not get a GitHub OIDC token: ${describeFailure(error)}`,
       );
     }
     if (!described) {

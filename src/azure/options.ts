@@ -3,7 +3,7 @@
 // (the sandbox, a benchmark) may supply its own agent and retry timings.
 import type { Agent } from 'node:https';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { UserError } from '../errors.js';
+import { requestTimeoutMs } from '../request-timeout.js';
 
 export interface AzureClientOptions {
   userAgentOptions: { userAgentPrefix: string };
@@ -15,20 +15,6 @@ export interface AzureClientOptions {
 export type AzureClientOverrides = Partial<Pick<AzureClientOptions, 'retryOptions' | 'agent'>>;
 
 export const USER_AGENT = 'kv-alert-playbook/0.1.0';
-
-export const REQUEST_TIMEOUT_ENV = 'KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS';
-const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
-
-/** How long one Azure request may take before it is abandoned (the SDKs wait forever by default). */
-export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[REQUEST_TIMEOUT_ENV]?.trim();
-  if (!raw) return DEFAULT_REQUEST_TIMEOUT_MS;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 1) {
-    throw new UserError(`${REQUEST_TIMEOUT_ENV} must be a whole number of milliseconds, not '${raw}'`);
-  }
-  return ms;
-}
 
 /** Gives every attempt a timeout, so a service that never answers fails the call instead of hanging the job. */
 function timeoutPolicy(ms: number): PipelinePolicy {

@@ -10,8 +10,9 @@ import { OIDC_AUDIENCE } from '../azure/credential.js';
 import { selfObjectId } from '../azure/identity.js';
 import { azureFromInputs } from '../action/azure.js';
 import { azureFromCli, cliCloud, githubFromEnv } from '../cli-env.js';
-import { UserError, errorMessage } from '../errors.js';
+import { UserError, describeFailure, errorMessage } from '../errors.js';
 import { jwtClaims } from '../jwt.js';
+import { getIdToken } from '../github/id-token.js';
 import { ensureLabels, resolveOwnLogin, type IncidentIssue, type RepoRef } from '../github/issues.js';
 import { createOctokit, type Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
@@ -201,9 +202,9 @@ function incompleteError(outcome: GateOutcome): UserError {
 async function oidcEnvironment(): Promise<string | null> {
   let token: string;
   try {
-    token = await core.getIDToken(OIDC_AUDIENCE);
+    token = await getIdToken(OIDC_AUDIENCE);
   } catch (error) {
-    throw new UserError(`could not get a GitHub OIDC token to read the job's environment: ${errorMessage(error)}`);
+    throw new UserError(`could not get a GitHub OIDC token to read the job's environment: ${describeFailure(error)}`);
   }
   const claims = jwtClaims(token);
   if (!claims) throw new UserError('the GitHub OIDC token is not a JWT; cannot read the job environment');

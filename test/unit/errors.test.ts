@@ -8,8 +8,17 @@ describe('describeFailure', () => {
     const e = failure('Server Error', {
       status: 500,
       request: { method: 'POST', url: 'https://api.github.com/repos/o/r/issues?token=secret' },
+      response: { status: 500 },
     });
     expect(describeFailure(e)).toBe('GitHub POST api.github.com/repos/o/r/issues (HTTP 500): Server Error');
+  });
+
+  it('shows no status for a GitHub request that got no answer (Octokit says 500 without a response)', () => {
+    const e = failure('no answer within 60 s', {
+      status: 500,
+      request: { method: 'GET', url: 'https://api.github.com/repos/o/r/issues?state=all' },
+    });
+    expect(describeFailure(e)).toBe('GitHub GET api.github.com/repos/o/r/issues: no answer within 60 s');
   });
 
   it('names Azure for the Azure clouds, with the status code the SDK gives', () => {
