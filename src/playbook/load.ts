@@ -1,6 +1,7 @@
 // Playbook text → validated Playbook, or every problem with its line and column. Hostile input (alias bombs,
 // huge files, deep nesting) is refused before it can exhaust memory or stack.
 import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { invisibleCharacterProblems } from './invisible.js';
 import type { Problem } from './problems.js';
 import { readPlaybook } from './parse.js';
 import type { Playbook } from './types.js';
@@ -132,6 +133,10 @@ export function loadPlaybook(text: string): LoadResult {
   }
   const nesting = nestingProblem(doc, doc.contents as Node, 1, new Set());
   if (nesting) return fail([{ ...position(nesting.node.range?.[0] ?? 0), message: nesting.message }]);
+
+  // Before the other checks, whose messages quote the text they refuse (and would carry the characters along).
+  const invisible = invisibleCharacterProblems(text, doc, lines);
+  if (invisible.length > 0) return fail(invisible);
 
   const reader = new Reader(doc, lines);
   const playbook = readPlaybook(reader, doc.contents as Node);
