@@ -6,6 +6,7 @@ import { UserError, describeFailure } from '../errors.js';
 import { jwtClaims } from '../jwt.js';
 import type { Logger } from '../log.js';
 import type { Cloud } from './cloud.js';
+import { azureClientOptions } from './options.js';
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
@@ -34,7 +35,7 @@ export function createCredential(options: CredentialOptions): TokenCredential {
   }
   if (!clientId || !tenantId) {
     log.info('Azure: using the default credential chain (no azure-client-id/azure-tenant-id given)');
-    return new DefaultAzureCredential({ authorityHost: cloud.authorityHost });
+    return new DefaultAzureCredential({ ...azureClientOptions(), authorityHost: cloud.authorityHost });
   }
   if (!getIdToken) throw new UserError('OIDC sign-in needs a GitHub Actions job (no ID token provider here)');
   let described = false;
@@ -57,5 +58,9 @@ export function createCredential(options: CredentialOptions): TokenCredential {
     }
     return token;
   };
-  return new ClientAssertionCredential(tenantId, clientId, assertion, { authorityHost: cloud.authorityHost });
+  // The client options carry the request timeout to Entra's token endpoint too.
+  return new ClientAssertionCredential(tenantId, clientId, assertion, {
+    ...azureClientOptions(),
+    authorityHost: cloud.authorityHost,
+  });
 }

@@ -32,6 +32,7 @@ function get(url: string, bearer: string, timeoutMs: number): Promise<Answer> {
   const signal = AbortSignal.timeout(timeoutMs);
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    const fail = (error: Error) => reject(signal.aborted ? new RequestTimeoutError(timeoutMs) : error);
     const req = request(
       url,
       {
@@ -47,10 +48,13 @@ function get(url: string, bearer: string, timeoutMs: number): Promise<Answer> {
           if (body.length > MAX_BODY_BYTES) req.destroy(new Error('answer over 64 KiB'));
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
+        res.on('error', fail);
+        res.on('close', () => {
+          if (!res.complete) fail(new Error('the answer was cut off'));
+        });
       },
     );
-    req.on('error', (error) => reject(signal.aborted ? new RequestTimeoutError(timeoutMs) : error));
+    req.on('error', fail);
     req.end();
   });
 }
