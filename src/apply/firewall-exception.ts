@@ -116,20 +116,37 @@ export function firewallException(
       `vault ${vault.name}: adding temporary firewall rule ${cidr} for this runner (removed at the end of the run)`,
     );
     // The rule and the tag naming it go in one request: a run killed at any point leaves either both or neither.
-    await arm().vaults.update(vault.resourceGroup, vault.name, {
-      tags: { ...current.tags, [TAG_TEMPORARY_RULE]: cidr },
-      properties: { networkAcls: { ...acls, ipRules: [...ipRules, { value: cidr }] } },
-    });
+    try {
+      await arm().vaults.update(vault.resourceGroup, vault.name, {
+        tags: { ...current.tags, [TAG_TEMPORARY_RULE]: cidr },
+        properties: { networkAcls: { ...acls, ipRules: [...ipRules, { value: cidr }] } },
+      });
+    } catch (error) {
+      throw new Error(
+        `vault ${vault.name}: the firewall denies this runner (${address}) and adding the temporary rule ${cidr} failed (it needs Key Vault Contributor on the vault; else run on a runner inside an allowed network): ${describeError(error)}`,
+      );
+    }
     rule = { vault: vault.name, rule: cidr, added: true, removed: false };
   }
 
+  /**
+   * For a bare 403 (a listing whose answer the SDK dropped): the firewall-denied address the probe shows, or, when
+   * the probe was denied for another reason (a missing role or access policy), an error that names that reason.
+   */
   async function probeDenial(error: unknown): Promise<string | undefined> {
     if (statusOf(error) !== 403 || hasBody(error)) return undefined;
     try {
       await options.probe();
       return undefined;
     } catch (probeError) {
-      return firewallDeniedAddress(probeError);
+      const address = firewallDeniedAddress(probeError);
+      if (address || statusOf(probeError) !== 403 || !hasBody(probeError)) return address;
+      throw Object.assign(
+        new Error(
+          `the listing was denied without a reason; a read of vault ${vault.name} was denied too, which says why: ${describeError(probeError)}`,
+        ),
+        { statusCode: 403 },
+      );
     }
   }
 

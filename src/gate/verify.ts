@@ -149,7 +149,7 @@ async function defenderAlert(env: GateEnv, plan: Plan, issue: IncidentIssue): Pr
     alert = await findDefenderAlert(env.az, plan.vault, plan.alertId);
   } catch (error) {
     throw new GateRefused(
-      `could not read alert ${plan.alertId} from Microsoft Defender for Cloud (the identity needs Security Reader): ${errorMessage(error)}`,
+      `could not read alert ${plan.alertId} of vault ${plan.vault.name} from Microsoft Defender for Cloud (the identity needs Security Reader): ${errorMessage(error)}`,
       issue,
     );
   }

@@ -6,11 +6,14 @@ import { configuredConcurrency } from '../concurrency.js';
 import type { Logger } from '../log.js';
 import { runGateAction, runGateCli, type GateApplier } from './gated.js';
 
+/** One line per action; a failure names its first failed object and why (e.g. the permission the vault denied). */
 function summary(r: RotateResult): string {
   if (r.message) return r.message;
   const counts = new Map<string, number>();
   for (const o of r.objects) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
-  return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'no objects';
+  const line = [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'no objects';
+  const failed = r.objects.find((o) => o.outcome === 'failed' && o.error);
+  return failed ? `${line}; ${failed.type} ${failed.name}: ${failed.error}` : line;
 }
 
 /** A temporary firewall rule the run could not remove leaves the gate incomplete: someone must remove it. */

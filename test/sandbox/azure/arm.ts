@@ -3,7 +3,7 @@
 // authorization errors. Any api-version is accepted.
 import type { Handler, SandboxRequest, SandboxResponse } from '../core/types.js';
 import { errorResponse, json, page, pageBody, query } from './respond.js';
-import { isAuthorized, roleDefinitionId, scopeWithin } from './roles.js';
+import { ROLES, isAuthorized, roleDefinitionId, scopeWithin } from './roles.js';
 import {
   alertResourceId,
   vaultResourceId,
@@ -411,6 +411,25 @@ export function createArm(state: AzureState): Handler {
     return errorResponse(405, 'MethodNotAllowed', `${req.method} is not supported here.`);
   }
 
+  /** The caller's own permissions at a scope (Permissions - List For Resource): one entry per role it holds there. */
+  function permissionsRoute(req: SandboxRequest, caller: Caller, scope: string): SandboxResponse {
+    if (req.method !== 'GET') return errorResponse(405, 'MethodNotAllowed', `${req.method} is not supported here.`);
+    const held = state.roleAssignments.filter(
+      (a) => a.principalId.toLowerCase() === caller.identity.objectId.toLowerCase() && scopeWithin(scope, a.scope),
+    );
+    return json(200, {
+      value: held.map((a) => {
+        const role = ROLES[a.role];
+        return {
+          actions: role.actions,
+          notActions: role.notActions ?? [],
+          dataActions: role.dataActions,
+          notDataActions: [],
+        };
+      }),
+    });
+  }
+
   function diagnosticSettingsRoute(req: SandboxRequest, caller: Caller, resourceId: string): SandboxResponse {
     if (req.method !== 'GET') return errorResponse(405, 'MethodNotAllowed', `${req.method} is not supported here.`);
     const denied = authorize(caller, 'Microsoft.Insights/diagnosticSettings/read', resourceId);
@@ -545,6 +564,9 @@ export function createArm(state: AzureState): Handler {
 
     const assignments = /^(.*)\/providers\/Microsoft\.Authorization\/roleAssignments(?:\/([^/]+))?$/i.exec(path);
     if (assignments) return roleAssignmentsRoute(req, caller, assignments[1] || '/', assignments[2]);
+
+    const permissions = /^(.*)\/providers\/Microsoft\.Authorization\/permissions$/i.exec(path);
+    if (permissions?.[1]) return permissionsRoute(req, caller, permissions[1]);
 
     const diagnostics = /^(.*)\/providers\/Microsoft\.Insights\/diagnosticSettings$/i.exec(path);
     if (diagnostics?.[1]) return diagnosticSettingsRoute(req, caller, diagnostics[1]);
