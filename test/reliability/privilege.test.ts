@@ -50,7 +50,7 @@ describe.concurrent('least privilege: triage', () => {
       async (sandbox) => {
         const run = await triage(sandbox);
         const v = verdict(run, sandbox);
-        outcomes['read-only roles'] = v.kind;
+        outcomes['triage: read-only roles'] = v.kind;
         expect(v).toEqual({ kind: 'completed' });
         const body = sandbox.github.issues[0]!.body ?? '';
         expect(body).toContain('db-password'); // the impact was measured with Log Analytics Reader
@@ -70,7 +70,8 @@ describe.concurrent('least privilege: triage', () => {
     [
       'only Reader on the vault',
       (r: string) => r === 'Reader',
-      /Log Analytics Reader|Microsoft\.OperationalInsights\/workspaces\/(query\/)?read/,
+      // F4: the lead-in names the object whose read failed (the workspace), not the vault's diagnostic settings.
+      /could not read the Log Analytics workspace law-security .*Microsoft\.OperationalInsights\/workspaces\/read/,
     ],
     [
       'only Log Analytics Reader',
@@ -87,7 +88,7 @@ describe.concurrent('least privilege: triage', () => {
         const said = v.kind === 'failed-clearly' ? v.message : (sandbox.github.issues[0]?.body ?? '') + run.summary;
         const lines = said.split('\n').filter((l) => /permission|authori[sz]|forbidden|denied|\bReader\b|403/i.test(l));
         const named = lines.find((l) => /does not have authori[sz]ation|missing permission/i.test(l)) ?? lines[0] ?? '';
-        outcomes[label] = `${v.kind}: ${named.trim().slice(0, 400)}`;
+        outcomes[`triage: ${label}`] = `${v.kind}: ${named.trim().slice(0, 400)}`;
         expect(v.kind).toMatch(/^(completed|failed-clearly)$/);
         expect(lines.join('\n')).toMatch(names);
         expect(leaks([run], sandbox)).toEqual([]);
