@@ -155,12 +155,16 @@ export function firewallException(
       return await call();
     } catch (error) {
       const address = firewallDeniedAddress(error) ?? (await probeDenial(error));
-      if (!address) throw error;
+      // A bare 403 the probe could not explain (the probe itself failed, or ran once another call's rule was in
+      // place) while the rule is being added: retry behind the rule like the calls it was added for.
+      if (!address && !(adding && statusOf(error) === 403)) throw error;
       // Concurrent calls denied at the same time share one change.
-      adding ??= add(address).catch((failure: unknown) => {
-        if (rule) rule.error = `adding the rule failed: ${describeError(failure)}`;
-        throw failure;
-      });
+      if (address) {
+        adding ??= add(address).catch((failure: unknown) => {
+          if (rule) rule.error = `adding the rule failed: ${describeError(failure)}`;
+          throw failure;
+        });
+      }
       await adding;
       for (let attempt = 0; ; attempt += 1) {
         try {
@@ -209,8 +213,9 @@ export function firewallException(
         return;
       }
       if (rule) {
-        rule.error = `removing the rule failed, remove ${cidr} from the vault firewall (and the vault tag ${TAG_TEMPORARY_RULE}) by hand: ${describeError(error)}`;
-        options.log.error(`vault ${vault.name}: ${rule.error}`);
+        rule.error = `removing it failed (Azure: ${describeError(error)}); remove ${cidr} from the vault firewall (and the vault tag ${TAG_TEMPORARY_RULE}) by hand, or run the job again`;
+        // A warning: the run's one error line (modes/rotate.ts) says the rule is still there.
+        options.log.warning(`vault ${vault.name}: temporary firewall rule ${cidr}: ${rule.error}`);
       }
     }
   }

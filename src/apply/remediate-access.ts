@@ -126,7 +126,8 @@ function assignmentProblem(a: RoleAssignment, objectId: string, vaultId: string)
   return undefined;
 }
 
-const describeAssignment = (a: RoleAssignment) => `${a.roleName ?? a.roleDefinitionId.split('/').pop()} at ${a.scope}`;
+const roleOf = (a: RoleAssignment) => a.roleName ?? a.roleDefinitionId.split('/').pop();
+const describeAssignment = (a: RoleAssignment) => `${roleOf(a)} at ${a.scope}`;
 
 async function deleteAssignments(
   ctx: RemediateContext,
@@ -168,7 +169,8 @@ async function deleteAssignments(
         ...result,
         changes: done,
         status: 'failed',
-        message: `deleting role assignment ${a.id} failed after ${done.length} of ${present.length}: ${errorMessage(error)}`,
+        // Azure's error names the assignment's full id already; its name and role keep the line short.
+        message: `deleting role assignment ${a.id.split('/').pop()} (${roleOf(a)}) failed after ${done.length} of ${present.length}: ${errorMessage(error)}`,
       };
     }
   }

@@ -72,6 +72,12 @@ async function confirmCurrent(
   return undefined;
 }
 
+/** Whether the secret's current version is one made for this alert other than `version` (a concurrent run's). */
+async function newerRotation(x: Executor, name: string, version: string): Promise<boolean> {
+  const current = (await secretVersions(x, name))?.at(-1);
+  return current?.tags?.[TAG_ALERT_ID] === x.marker && current.version !== version && current.enabled !== false;
+}
+
 async function rotateSecret(x: Executor, target: SecretTarget, params: RotateParams): Promise<ObjectResult> {
   const r = objectResult('secret', target.name, 'rotated');
   return settle(r, async () => {
@@ -128,15 +134,28 @@ async function rotateSecret(x: Executor, target: SecretTarget, params: RotatePar
       r.newVersion = version;
       r.rotatedFrom = current.version;
       const problem = await confirmCurrent(x, target.name, version, value);
-      if (problem) throw new Error(`read-back failed: ${problem}; old versions left enabled`);
+      // A newer version made for this alert is a concurrent run's rotation (handled below), not a failure.
+      if (problem && !(await newerRotation(x, target.name, version))) {
+        throw new Error(`read-back failed: ${problem}; old versions left enabled`);
+      }
       fresh = { ...created.properties, enabled: true };
       x.log.info(`secret ${target.name}: new version ${version} (was ${current.version})`);
     }
     // Stage 3: only now disable the compromised versions (and any duplicate a retried write left behind).
-    const newVersion = fresh?.version;
     // A dry run has no new version yet: every existing version would then be older than it.
-    const latest = newVersion ? await secretVersions(x, target.name) : versions;
+    const latest = fresh?.version ? await secretVersions(x, target.name) : versions;
     if (!latest) throw new Error('the secret disappeared during the rotation');
+    // Key Vault has no conditional write: two runs of one plan that both listed no version for this alert both
+    // wrote one. The newest version made for the alert is the rotation (it is current); older ones are duplicates.
+    const newest = latest.filter((v) => v.tags?.[TAG_ALERT_ID] === x.marker && v.enabled !== false).at(-1);
+    if (fresh?.version && newest?.version && newest.version !== fresh.version && newest === latest.at(-1)) {
+      r.notes.push(
+        `a concurrent run created version ${newest.version} for this alert too: kept it (it is current) and disabled ${fresh.version} as a duplicate`,
+      );
+      fresh = newest;
+      r.newVersion = newest.version;
+    }
+    const newVersion = fresh?.version;
     const keep = new Set(newVersion ? [newVersion, latest.at(-1)?.version as string] : []);
     const freshIndex = newVersion ? latest.findIndex((v) => v.version === newVersion) : latest.length;
     const older = latest.slice(0, Math.max(freshIndex, 0)).map((v) => v.version as string);
@@ -149,6 +168,12 @@ async function rotateSecret(x: Executor, target: SecretTarget, params: RotatePar
         : params.disable === 'accessed-versions'
           ? target.compromisedVersions
           : [];
+    const enabledDuplicates = duplicates.filter((d) => !keep.has(d) && latest.find((v) => v.version === d)?.enabled);
+    for (const v of enabledDuplicates) {
+      r.notes.push(
+        `version ${v} was also made for this alert (a concurrent run or a retried write): disabled as a duplicate of ${newVersion}`,
+      );
+    }
     await disableVersions(x, r, latest, [...wanted, ...duplicates], keep, (v) =>
       x.secrets.updateSecretProperties(target.name, v, { enabled: false }),
     );

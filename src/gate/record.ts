@@ -20,6 +20,8 @@ export interface GateRecord {
   closing: boolean;
   /** Gates of the plan still waiting, when not closing. */
   pending: Gate[];
+  /** The plan hash the issue shows now, when a later triage run replaced this run's plan ('none': no hash). */
+  supersededBy?: string;
 }
 
 const GATE_TITLE: Record<Gate, string> = { remediate: 'Remediate', rotate: 'Rotate' };
@@ -135,12 +137,18 @@ export function renderGateComment(r: GateRecord): string {
     `### ${GATE_TITLE[r.gate]} gate`,
     '',
     approvalLine(r.approval),
-    `Plan ${code(r.planSha256)} (the hash the issue shows). Defender alert status: ${inline(r.alert.status || 'unknown', { max: 40 })}.`,
+    `Plan ${code(r.planSha256)} (the hash the issue ${r.supersededBy ? 'showed when this run was approved' : 'shows'}). Defender alert status: ${inline(r.alert.status || 'unknown', { max: 40 })}.`,
     '',
     ...(r.remediate ? remediateSection(r.remediate, true) : []),
     ...(r.rotate ? rotateSection(r.rotate) : []),
   ];
-  if (r.closing) lines.push('', '**Every gate of the plan is done; closing this issue.**');
+  if (r.supersededBy) {
+    const now = r.supersededBy === 'none' ? 'no plan hash' : `plan ${code(r.supersededBy)}`;
+    lines.push(
+      '',
+      `**The issue now shows ${now}**, from a later triage run of this alert: this run applied only plan ${code(r.planSha256)}; the newer plan needs its own approval, so the issue stays open.`,
+    );
+  } else if (r.closing) lines.push('', '**Every gate of the plan is done; closing this issue.**');
   else if (r.pending.length) lines.push('', `Still waiting: the ${r.pending.join(', ')} gate.`);
   return limitBody(lines.join('\n'));
 }

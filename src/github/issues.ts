@@ -148,8 +148,8 @@ function mergeLabels(current: string[], wanted: string[]): string[] {
   return [...new Set([...current.filter((l) => !isManagedLabel(l)), ...wanted])];
 }
 
-/** GitHub has no conditional update: the only way to learn whose body the issue shows is to read it again. */
-async function readBack(gh: Octokit, repo: RepoRef, number: number): Promise<IncidentIssue> {
+/** One incident issue as it is now. GitHub has no conditional update: reading again is how a run learns what concurrent runs wrote. */
+export async function readIncidentIssue(gh: Octokit, repo: RepoRef, number: number): Promise<IncidentIssue> {
   const { data } = await gh.rest.issues.get({ ...repo, issue_number: number });
   return toIncident(data as ListedIssue);
 }
@@ -178,7 +178,7 @@ export async function upsertIncident(
       ...(reopen ? { state: 'open' as const, state_reason: 'reopened' as const } : {}),
     });
     await gh.rest.issues.createComment({ ...repo, issue_number: primary.number, body: options.refireComment(primary) });
-    return { issue: await readBack(gh, repo, primary.number), created: false, reopened: reopen };
+    return { issue: await readIncidentIssue(gh, repo, primary.number), created: false, reopened: reopen };
   }
 
   const { data } = await gh.rest.issues.create({
@@ -199,9 +199,9 @@ export async function upsertIncident(
       body: `Duplicate of #${oldest.number}: another run opened the incident issue for this alert first.`,
     });
     await gh.rest.issues.update({ ...repo, issue_number: ours.number, state: 'closed', state_reason: 'duplicate' });
-    return { issue: await readBack(gh, repo, oldest.number), created: false, reopened: false };
+    return { issue: await readIncidentIssue(gh, repo, oldest.number), created: false, reopened: false };
   }
-  return { issue: await readBack(gh, repo, ours.number), created: true, reopened: false };
+  return { issue: await readIncidentIssue(gh, repo, ours.number), created: true, reopened: false };
 }
 
 /** Other open incidents of ours on the same vault (by its label), for the issue's "related" section. */

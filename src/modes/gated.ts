@@ -13,10 +13,17 @@ import { azureFromCli, cliCloud, githubFromEnv } from '../cli-env.js';
 import { UserError, describeFailure, errorMessage } from '../errors.js';
 import { jwtClaims } from '../jwt.js';
 import { getIdToken } from '../github/id-token.js';
-import { ensureLabels, resolveOwnLogin, type IncidentIssue, type RepoRef } from '../github/issues.js';
+import {
+  ensureLabels,
+  readIncidentIssue,
+  resolveOwnLogin,
+  type IncidentIssue,
+  type RepoRef,
+} from '../github/issues.js';
 import { createOctokit, type Octokit } from '../github/octokit.js';
 import type { Logger } from '../log.js';
 import { planHash } from '../plan/canonical.js';
+import { findPlanHash } from '../report/plan-hash.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import type { Gate } from '../steps/index.js';
 import { MAX_PLAN_BYTES, parsePlan } from '../gate/plan-input.js';
@@ -49,7 +56,13 @@ export type GateApplier = (
   ctx: ExecutorContext,
   plan: Plan,
   actions: PlanAction[],
-) => Promise<{ record: Pick<GateRecord, 'remediate' | 'rotate'>; actions: ActionSummary[]; complete: boolean }>;
+) => Promise<{
+  record: Pick<GateRecord, 'remediate' | 'rotate'>;
+  actions: ActionSummary[];
+  complete: boolean;
+  /** Why the gate is not complete although no action failed (e.g. a temporary firewall rule left on the vault). */
+  unfinished?: string;
+}>;
 
 export interface GateRun {
   gate: Gate;
@@ -87,7 +100,7 @@ export interface GateOutcome {
   approval: ApprovalRecord | null;
   actions: ActionSummary[];
   closed: boolean;
-  /** refused: why. */
+  /** refused: why; incomplete: what beyond the actions' own results is left undone. */
   reason?: string;
 }
 
@@ -159,23 +172,42 @@ export async function runGate(run: GateRun, apply: GateApplier): Promise<GateOut
   const outcome = { ...base, issue: { number: issue.number, url: issue.url }, approval, actions: applied.actions };
   if (dryRun) return { ...outcome, status: 'dry-run' };
 
-  const labels = new Set(issue.labels);
+  // The issue as it is now: while this run applied its plan, the alert may have fired again and a triage run put
+  // a newer plan on the issue (and reset its labels). Record against that, and leave the issue open for it.
+  const now = await readIncidentIssue(run.github.gh, run.github.repo, issue.number);
+  const shown = findPlanHash(now.body);
+  const supersededBy = shown === planSha256 ? undefined : (shown ?? 'none');
+  const labels = new Set(now.labels);
   if (applied.complete) {
-    labels.delete(TRIAGED);
+    if (!supersededBy) labels.delete(TRIAGED);
     labels.add(GATE_LABELS[gate]);
   }
   const planGates = [...new Set(plan.actions.map((a) => a.gate))];
-  const pending = planGates.filter((g) => !labels.has(GATE_LABELS[g]));
-  const closing = applied.complete && pending.length === 0;
+  const pending = supersededBy ? [] : planGates.filter((g) => !labels.has(GATE_LABELS[g]));
+  const closing = applied.complete && pending.length === 0 && !supersededBy;
   if (closing) labels.add(RESOLVED);
   await comment(
     run,
-    issue,
-    renderGateComment({ gate, planSha256, approval, alert, ...applied.record, closing, pending }),
+    now,
+    renderGateComment({
+      gate,
+      planSha256,
+      approval,
+      alert,
+      ...applied.record,
+      closing,
+      pending,
+      ...(supersededBy ? { supersededBy } : {}),
+    }),
   );
-  await updateIssue(run, issue, [...labels], closing);
+  await updateIssue(run, now, [...labels], closing);
   log.info(`${gate}: recorded on issue #${issue.number}${closing ? ' and closed it' : ''}`);
-  return { ...outcome, status: applied.complete ? 'done' : 'incomplete', closed: closing };
+  return {
+    ...outcome,
+    status: applied.complete ? 'done' : 'incomplete',
+    closed: closing,
+    ...(applied.unfinished ? { reason: applied.unfinished } : {}),
+  };
 }
 
 /** Reads a plan file, refusing anything over the plan size limit before reading it. */
@@ -193,9 +225,12 @@ export function readPlanFile(path: string, what: string): string {
 function incompleteError(outcome: GateOutcome): UserError {
   const bad = outcome.actions.filter((a) => a.status === 'refused' || a.status === 'failed' || a.status === 'partial');
   const where = outcome.issue ? `; see issue #${outcome.issue.number}` : '';
-  return new UserError(
-    `${bad.length} of ${outcome.actions.length} ${outcome.mode} action(s) did not reach their end state (${bad.map((a) => `${a.id}: ${a.message}`).join('; ')})${where}`,
-  );
+  const why = [...bad.map((a) => `${a.id}: ${a.message}`), ...(outcome.reason ? [outcome.reason] : [])];
+  const what =
+    bad.length > 0
+      ? `${bad.length} of ${outcome.actions.length} ${outcome.mode} action(s) did not reach their end state`
+      : `the ${outcome.mode} gate is not complete`;
+  return new UserError(`${what} (${why.join('; ')})${where}`);
 }
 
 /** The `environment` claim of the job's GitHub OIDC token (null when the job has no environment). */

@@ -16,9 +16,15 @@ function summary(r: RotateResult): string {
   return failed ? `${line}; ${failed.type} ${failed.name}: ${failed.error}` : line;
 }
 
-/** A temporary firewall rule the run could not remove leaves the gate incomplete: someone must remove it. */
-const ruleLeftBehind = (results: RotateResult[]) =>
-  results.some((r) => r.temporaryFirewallRule?.added && !r.temporaryFirewallRule.removed);
+/** A temporary firewall rule the run added and could not remove leaves the gate incomplete: someone must remove it. */
+function ruleLeftBehind(results: RotateResult[]): string | undefined {
+  const rule = results.find(
+    (r) => r.temporaryFirewallRule?.added && !r.temporaryFirewallRule.removed,
+  )?.temporaryFirewallRule;
+  return (
+    rule && `the temporary firewall rule ${rule.rule} is still on vault ${rule.vault}: ${rule.error ?? 'not removed'}`
+  );
+}
 
 /** KV_ALERT_PLAYBOOK_CONCURRENCY bounds rotation too (default: the executor's own). */
 function concurrency(): { concurrency?: number } {
@@ -34,10 +40,12 @@ export function rotateGate(maskSecret: (value: string) => void, pollIntervalMs?:
       actions,
       { dryRun: ctx.dryRun, log: ctx.log, maskSecret, ...concurrency() },
     );
+    const left = ruleLeftBehind(results);
     return {
       record: { rotate: results },
       actions: results.map((r) => ({ id: r.actionId, kind: r.kind, status: r.status, message: summary(r) })),
-      complete: results.every((r) => r.status === 'done') && !ruleLeftBehind(results),
+      complete: results.every((r) => r.status === 'done') && !left,
+      ...(left ? { unfinished: left } : {}),
     };
   };
 }

@@ -4,7 +4,8 @@
 import { runAction, type RunResult } from '../sandbox/harness.js';
 import { loadScenario, startSandbox, type FaultRule, type Sandbox } from '../sandbox/index.js';
 import type { SandboxScenario } from '../sandbox/scenario.js';
-import { defenderAlertResource, dispatchEvent, responder } from '../e2e/support.js';
+import type { Plan } from '../../src/plan/types.js';
+import { approve, defenderAlertResource, dispatchEvent, openIncident, responder, runJob } from '../e2e/support.js';
 
 export const SCENARIO = 'tor-reads-three-secrets';
 
@@ -28,6 +29,36 @@ export function triage(sandbox: Sandbox, timeoutMs = RUN_BOUND_MS): Promise<RunR
   });
 }
 
+export type Gate = 'remediate' | 'rotate';
+
+/** The scenario's protected environment of each gate (the example workflow's). */
+export const GATE_ENVIRONMENT: Record<Gate, string> = {
+  remediate: 'keyvault-remediation',
+  rotate: 'keyvault-rotation',
+};
+
+/**
+ * KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS for the gated runs: low enough that a call that never answers fails well
+ * inside RUN_BOUND_MS (its retries included), so a hang is a failure the run reports, not a killed job.
+ */
+export const REQUEST_TIMEOUT_MS = 5_000;
+
+/** What triage and a reviewer leave before a gated job: the incident issue showing the plan, the run approved. */
+export async function approvedIncident(sandbox: Sandbox, gate: Gate, plan: Plan): Promise<void> {
+  await openIncident(sandbox, plan);
+  approve(sandbox, GATE_ENVIRONMENT[gate]);
+}
+
+/** One gated job for the plan through dist/index.js, bounded like every reliability run. */
+export function gatedRun(sandbox: Sandbox, gate: Gate, plan: Plan, timeoutMs = RUN_BOUND_MS): Promise<RunResult> {
+  return runJob(
+    sandbox,
+    gate,
+    { plan: JSON.stringify(plan) },
+    { timeoutMs, env: { KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } },
+  );
+}
+
 export async function withSandbox<T>(
   s: SandboxScenario,
   faults: FaultRule[],
@@ -40,6 +71,30 @@ export async function withSandbox<T>(
     await sandbox.close();
   }
 }
+
+/** A route of the fake services: the requests a fault rule matches. */
+export interface Route {
+  name: string;
+  service: NonNullable<FaultRule['service']>;
+  method: string;
+  path: RegExp;
+}
+
+/**
+ * The faults of the matrices. Transient ones hit the first two requests of the route (a hang the first one);
+ * persistent ones every request, so retries cannot win and the run must fail clearly or carry on without what
+ * that route gives.
+ */
+export const FAULTS: { name: string; fault: FaultRule['fault']; first?: number }[] = [
+  { name: '429 Retry-After 1', fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, first: 2 },
+  { name: '429 no Retry-After', fault: { kind: 'status', status: 429 }, first: 2 },
+  { name: '500', fault: { kind: 'status', status: 500 }, first: 2 },
+  { name: '503', fault: { kind: 'status', status: 503 }, first: 2 },
+  { name: 'reset', fault: { kind: 'reset' }, first: 2 },
+  { name: 'hang', fault: { kind: 'hang' }, first: 1 },
+  { name: '500 always', fault: { kind: 'status', status: 500 } },
+  { name: 'reset always', fault: { kind: 'reset' } },
+];
 
 export type RunVerdict =
   | { kind: 'completed' }
@@ -56,18 +111,32 @@ const PLAN_HASH_LINE = /^Plan SHA-256: `([0-9a-f]{64})`$/m;
  * error annotation and left no issue or one complete issue; a run the harness had to kill is `hung`.
  */
 export function verdict(run: RunResult, sandbox: Sandbox): RunVerdict {
+  return classify(run, issueProblem(run, sandbox));
+}
+
+/** What is wrong with the issues a triage run left, or undefined. */
+function issueProblem(run: RunResult, sandbox: Sandbox): string | undefined {
   // Closed issues are allowed: concurrent runs may each create one and close all but the first as duplicates.
   const issues = [...sandbox.github.issues.values()].filter((i) => i.state === 'open');
-  if (issues.length > 1) return { kind: 'bad', why: `${issues.length} open issues for one alert` };
+  if (issues.length > 1) return `${issues.length} open issues for one alert`;
   const issue = issues[0];
   const hash = issue?.body ? PLAN_HASH_LINE.exec(issue.body)?.[1] : undefined;
-  if (issue && !hash) return { kind: 'bad', why: 'an issue without its plan hash line (half-written)' };
+  if (issue && !hash) return 'an issue without its plan hash line (half-written)';
+  if (run.timedOut || run.exitCode !== 0) return undefined;
+  if (!issue) return 'exit 0 without an issue';
+  if (hash !== run.outputs['plan-sha256']) return 'the issue shows another plan hash';
+  return undefined;
+}
+
+/**
+ * Classifies a run given what is wrong with the end state it left (`problem`; undefined when consistent): exit 0
+ * is `completed`; a run the harness killed is `hung`; otherwise it must have failed with exactly one one-line error
+ * annotation and no stack trace, naming the service that failed (`failed-clearly`) or not (`failed-unclearly`).
+ */
+export function classify(run: RunResult, problem: string | undefined): RunVerdict {
+  if (problem) return { kind: 'bad', why: problem };
   if (run.timedOut) return { kind: 'hung' };
-  if (run.exitCode === 0) {
-    if (!issue) return { kind: 'bad', why: 'exit 0 without an issue' };
-    if (hash !== run.outputs['plan-sha256']) return { kind: 'bad', why: 'the issue shows another plan hash' };
-    return { kind: 'completed' };
-  }
+  if (run.exitCode === 0) return { kind: 'completed' };
   const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
   if (errors.length !== 1) return { kind: 'bad', why: `exit ${run.exitCode} with ${errors.length} error annotations` };
   const message = errors[0]!;
