@@ -18,7 +18,11 @@ export function scenario(edit: (s: SandboxScenario) => void = () => {}): Sandbox
   return s;
 }
 
-export function triage(sandbox: Sandbox, timeoutMs = RUN_BOUND_MS): Promise<RunResult> {
+export function triage(
+  sandbox: Sandbox,
+  timeoutMs = RUN_BOUND_MS,
+  env: Record<string, string> = {},
+): Promise<RunResult> {
   const s = sandbox.scenario;
   const r = responder(s);
   return runAction(sandbox, {
@@ -26,6 +30,7 @@ export function triage(sandbox: Sandbox, timeoutMs = RUN_BOUND_MS): Promise<RunR
     inputs: { mode: 'triage', 'azure-client-id': r.appId, 'azure-tenant-id': s.azure.tenantId },
     event: dispatchEvent(defenderAlertResource(s)),
     timeoutMs,
+    env,
   });
 }
 
@@ -38,8 +43,9 @@ export const GATE_ENVIRONMENT: Record<Gate, string> = {
 };
 
 /**
- * KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS for the gated runs: low enough that a call that never answers fails well
- * inside RUN_BOUND_MS (its retries included), so a hang is a failure the run reports, not a killed job.
+ * KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS for the gated runs and the fault matrix: low enough that a call that never
+ * answers fails well inside RUN_BOUND_MS (its retries included), so a hang is a failure the run reports, not a
+ * killed job.
  */
 export const REQUEST_TIMEOUT_MS = 5_000;
 
