@@ -217,6 +217,7 @@ const remediate: Mode = {
     for (const c of comments)
       for (const [id, status] of rows(c)) if (status === 'applied') applied.set(id!, (applied.get(id!) ?? 0) + 1);
     const contradictory = [...applied.values()].filter((n) => n > 1).length;
+    if (contradictory) problems.push(`${contradictory} action(s) recorded as applied by two runs`);
     const unrecorded = ['remediate-1-firewall', 'remediate-2-revoke-access'].filter((id) => !applied.has(id)).length;
     const last = comments.at(-1) ?? '';
     if (!/Still waiting: the rotate gate/.test(last))
