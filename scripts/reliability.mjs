@@ -12,9 +12,11 @@ const SUITES = [
   { name: 'alerts', file: 'test/corpus/alerts.test.ts', title: 'Alert corpus' },
   { name: 'playbooks', file: 'test/corpus/playbooks.test.ts', title: 'Playbook corpus' },
   { name: 'faults', file: 'test/reliability/faults.test.ts', title: 'Fault matrix (triage)' },
-  { name: 'races', file: 'test/reliability/races.test.ts', title: 'Races (triage)' },
+  { name: 'faults-gated', file: 'test/reliability/faults-gated.test.ts', title: 'Fault matrix (remediate, rotate)' },
+  { name: 'crash', file: 'test/reliability/crash.test.ts', title: 'Crash and resume (remediate, rotate)' },
+  { name: 'races', file: 'test/reliability/races.test.ts', title: 'Races' },
   { name: 'hygiene', file: 'test/reliability/hygiene.test.ts', title: 'Secret hygiene' },
-  { name: 'privilege', file: 'test/reliability/privilege.test.ts', title: 'Least privilege (triage)' },
+  { name: 'privilege', file: 'test/reliability/privilege.test.ts', title: 'Least privilege' },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'kv-reliability-'));
@@ -97,13 +99,84 @@ rmSync(dir, { recursive: true, force: true });
 const f = (name) => results[name].full.figures;
 const a = f('alerts');
 const p = f('playbooks');
-const fm = f('faults');
+const ft = f('faults');
+const fg = f('faults-gated');
+const fr = fg.remediate ?? {};
+const fo = fg.rotate ?? {};
+const cr = f('crash');
+const cm = cr.remediate ?? {};
+const co = cr.rotate ?? {};
 const r = f('races');
+const rr = r.refireDuringRotation ?? {};
+const cg = r.concurrentGated ?? {};
 const h = f('hygiene');
 const priv = f('privilege');
-const scannedRuns = (fm.injected ?? 0) + (r.runs ?? 0) + (h.runs ?? 0) + Object.keys(priv.outcomes ?? {}).length;
-const leakCount = (fm.leaks?.length ?? 0) + (r.leaks?.length ?? 0) + (h.leaks?.length ?? 0);
-const list = (items) => (items?.length ? items.map((i) => `- ${i}`).join('\n') : '- none');
+const matrices = [ft, fr, fo];
+const sum = (items, key) => items.reduce((n, x) => n + (Array.isArray(x[key]) ? x[key].length : (x[key] ?? 0)), 0);
+const privCases = Object.entries(priv.outcomes ?? {});
+const scannedRuns = sum(matrices, 'injected') + sum([fr, fo], 'rerun') + (r.runs ?? 0) + (h.runs ?? 0);
+const leakCount = sum(matrices, 'leaks') + (r.leaks?.length ?? 0) + (h.leaks?.length ?? 0);
+const hungCount = sum(matrices, 'hung');
+const unclearCount = sum(matrices, 'failedUnclearly');
+const list = (items) =>
+  items?.length ? items.map((i) => `- ${String(i).replace(/\|/g, '\\|')}`).join('\n') : '- none';
+const survived = (m) =>
+  `${m.injected ?? '?'} / ${(m.completed ?? 0) + (m.failedClearly ?? 0)} (${m.completed ?? '?'} completed, ${m.failedClearly ?? '?'} failed with a clear one-line error, ${m.failedUnclearly ?? '?'} failed naming no service, ${m.hung?.length ?? '?'} hung, ${m.bad?.length ?? '?'} inconsistent)`;
+const crashed = (c) =>
+  `${c.seeds ?? '?'} / ${c.converged ?? '?'} (killed inside the work: ${c.killedInside ?? '?'}; lost: ${c.lost ?? '?'}; rotated twice: ${c.rotatedTwice ?? '?'}; contradictory records: ${c.contradictoryRecords ?? '?'})`;
+const secretsOnce = (secrets) =>
+  secrets && Object.values(secrets).every((x) => x.currentEnabled && x.nothingLost && x.readVersionDisabled !== false)
+    ? 'every secret with a current enabled version, nothing lost'
+    : `secrets: ${JSON.stringify(secrets ?? {})}`;
+
+/** What each suite runs in `npm test` and in `npm run reliability`, from the figures it recorded. */
+const scope = {
+  alerts: () => ['every case', 'every case'],
+  playbooks: () => ['every case', 'every case'],
+  faults: (fast) => [`${fast.injected ?? '?'} cells`, `all ${ft.injected ?? '?'} cells`],
+  'faults-gated': (fast) => [
+    `${(fast.remediate?.injected ?? 0) + (fast.rotate?.injected ?? 0)} cells`,
+    `all ${(fr.injected ?? 0) + (fo.injected ?? 0)} cells`,
+  ],
+  crash: (fast) => [
+    `${fast.remediate?.seeds ?? '?'} + ${fast.rotate?.seeds ?? '?'} seeds`,
+    `${cm.seeds ?? '?'} + ${co.seeds ?? '?'} seeds`,
+  ],
+  races: (fast) => [
+    `${fast.runs ?? '?'} concurrent triage runs, a re-fire during rotation, two runs of one plan per gate`,
+    `${r.runs ?? '?'} concurrent triage runs, the same gated races, and the re-fire's own rotation`,
+  ],
+  hygiene: () => ['a debug-logging run, a re-fire', '+ triage → remediate → rotate'],
+  privilege: (fast) => [`${Object.keys(fast.outcomes ?? {}).length} cases`, `all ${privCases.length} cases`],
+};
+
+const findings = [
+  `- **F1 — calls without a timeout (fixed).** A request that never answered kept the job waiting until its
+  \`timeout-minutes\`. Every Azure, Entra, Log Analytics and GitHub request and the job's OIDC token fetch now fail
+  after \`KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS\` (default 60 s; the suites use 5 s), retried where transient.
+  Hang cells now: ${hungCount} hung of ${sum(matrices, 'injected')} cells.`,
+  `- **F2 — failures that named no service (fixed).** Unexpected failures name the service, call and status
+  (\`GitHub POST api.github.com/repos/o/r/issues (HTTP 500): …\`). Cells failing without naming a service now:
+  ${unclearCount}.`,
+  `- **F3 — bidi and invisible characters in playbooks (fixed).** A playbook holding a Unicode format character
+  (U+202E and the like), a line or paragraph separator or a mid-file BOM is refused at its line and column, with
+  the code point named (\`test/corpus/playbooks/bidi-in-name.yml\`).`,
+  `- **F4 — a missing workspace permission blamed on the diagnostic settings (fixed).** The impact section names
+  the object it could not read: the Log Analytics workspace (and the diagnostic setting naming it) or the vault's
+  diagnostic settings.`,
+  `- **F5 — concurrent triage runs offering a plan the issue does not show (fixed).** A triage run reads the issue
+  back after writing; a run whose plan the issue does not show offers no gate (\`needs-remediation\` and
+  \`needs-rotation\` false) and says which run's plan will be applied. In the last race: ${r.ownIssuePlan ?? '?'} of
+  ${r.runs ?? '?'} runs offered the issue's plan, ${r.withdrewWithNotice ?? '?'} withdrew with the notice.`,
+  `- **F6 — a remediation half-applied when one permission was missing (fixed).** Remediate reads its permissions
+  on the vault before its first write and refuses every action, naming the missing permission, when one is
+  missing. If the permissions read itself fails, it warns and goes on (a permissions outage does not block
+  containment); each refused write then still names its permission.`,
+  `- **F7 — two rotate runs of one plan at once write two versions (by design, converges).** Key Vault has no
+  conditional write, so two runs that both list no version made for the alert both write one. They converge: the
+  newest stays current and the other is disabled and named as a duplicate on the issue. Last race: versions
+  written per secret ${JSON.stringify(cg.rotate?.versionsWrittenPerSecret ?? {})}; ${secretsOnce(cg.rotate?.secrets)}.`,
+];
 
 const md = `# Reliability and security figures
 
@@ -118,9 +191,13 @@ against the sandbox (fake Azure and GitHub on loopback, real SDK clients and Oct
 | --- | --- |
 | Alert payloads tried / handled as expected | ${a.tried ?? '?'} / ${a.asExpected ?? '?'} (${a.refused ?? '?'} refused with a one-line error, ${a.accepted ?? '?'} accepted and rendered inert) |
 | Playbooks tried / handled as expected | ${p.tried ?? '?'} / ${p.asExpected ?? '?'} |
-| Faults injected (triage) / survived | ${fm.injected ?? '?'} / ${(fm.completed ?? 0) + (fm.failedClearly ?? 0)} (${fm.completed ?? '?'} completed, ${fm.failedClearly ?? '?'} failed with a clear one-line error, ${fm.failedUnclearly ?? '?'} failed with an error naming no service, ${fm.hung?.length ?? '?'} hung, ${fm.bad?.length ?? '?'} inconsistent) |
-| Crash points / converged | not measured here yet (remediate and rotate are not in these suites; see below) |
-| Races / duplicates | ${r.runs ?? '?'} concurrent triage runs for one alert / ${r.duplicates ?? '?'} duplicate issues |
+| Faults injected / survived: triage | ${survived(ft)} |
+| Faults injected / survived: remediate | ${survived(fr)}; after a failure, a clean re-run converged in ${fr.convergedAfterRerun ?? '?'} of ${fr.rerun ?? '?'} |
+| Faults injected / survived: rotate | ${survived(fo)}; after a failure, a clean re-run converged in ${fo.convergedAfterRerun ?? '?'} of ${fo.rerun ?? '?'} |
+| Crash points / converged: remediate | ${crashed(cm)} |
+| Crash points / converged: rotate | ${crashed(co)} |
+| Races / duplicates | ${r.runs ?? '?'} concurrent triage runs for one alert / ${r.duplicates ?? '?'} duplicate open issues; a re-fire during rotation / ${rr.openIssues ?? '?'} open issue, ${secretsOnce(rr.secrets)}; two remediate runs of one plan / ${cg.remediate?.inPlannedState ? 'the planned state' : 'NOT the planned state'}; two rotate runs of one plan / ${secretsOnce(cg.rotate?.secrets)} (F7) |
+| Least privilege | ${privCases.length} cases: ${privCases.filter(([, v]) => v === 'completed').length} completed with the documented roles, ${privCases.filter(([, v]) => v !== 'completed').length} refused naming the missing permission |
 | Leaks found | ${leakCount} in ${scannedRuns} scanned runs (stdout, stderr, outputs, job summary, issues, comments) |
 | npm audit (production dependencies) | ${auditResult} |
 
@@ -128,90 +205,94 @@ against the sandbox (fake Azure and GitHub on loopback, real SDK clients and Oct
 
 | Suite | \`npm test\` runs | \`npm run reliability\` runs | Time (npm test subset / full) |
 | --- | --- | --- | --- |
-| ${SUITES.map((s) => {
+${SUITES.map((s) => {
   const res = results[s.name];
-  const what = {
-    alerts: ['every case', 'every case'],
-    playbooks: ['every case', 'every case'],
-    faults: ['4 cells', `all ${fm.injected ?? '?'} cells`],
-    races: ['3 concurrent runs', `${r.runs ?? '?'} concurrent runs`],
-    hygiene: ['a debug-logging run, a re-fire', '+ triage → remediate → rotate'],
-    privilege: ['everything', 'everything'],
-  }[s.name];
-  return `${s.title} | ${what[0]} | ${what[1]} | ${res.fast.seconds} s / ${res.full.seconds} s`;
-}).join(' |\n| ')} |
+  const [fast, full] = scope[s.name](res.fast.figures);
+  return `| ${s.title} | ${fast} | ${full} | ${res.fast.seconds} s / ${res.full.seconds} s |`;
+}).join('\n')}
 
 Times are wall-clock on the machine that last regenerated this file (2 shared cores), including vitest start-up.
 A triage run on the sandbox takes about 10 s; the throttling plugin spaces GitHub writes by 1 s.
 
-## Fault matrix (triage)
+## Fault matrices
 
-Routes: the GitHub OIDC token, the Entra token exchange, ARM (vault, diagnostic settings, role assignments,
-workspace), the Log Analytics query, and GitHub (issues list, labels list, label create, issue create).
-Faults: 429 with \`Retry-After: 1\`, 429 without, 500, 503 and connection reset on the first two requests of the
-route; a hang on the first; 500 and reset on every request of the route. Each run is bounded at 45 s by the
-harness. Checked for every cell: at most one issue, and an issue always carries its plan hash line (no
-half-written issue); exit 0 only with the issue and the output hash matching; otherwise one error line.
+Faults: 429 with \`Retry-After: 1\`, 429 without, 500, 503 and connection reset on the first two requests of a
+route; a hang on the first; 500 and reset on every request of the route. Runs use a 5 s request timeout and are
+bounded at 45 s by the harness (a run still going then counts as hung).
 
-Hung (killed by the harness; a product failure, see F1):
-${list(fm.hung)}
+- **Triage** (${ft.injected ?? '?'} cells): the GitHub OIDC token, the Entra token exchange, ARM (vault,
+  diagnostic settings, role assignments, workspace), the Log Analytics query, and GitHub (issues list, labels
+  list, label create, issue create). Checked: at most one open issue, and an issue always carries its plan hash
+  line (no half-written issue); exit 0 only with the issue showing the output plan hash; otherwise one error line.
+- **Remediate and rotate** (${(fr.injected ?? 0) + (fo.injected ?? 0)} cells): the gate's GitHub reads (OIDC token,
+  user, issue, environment, approvals), Entra, the Defender alert re-read, ARM (permissions, vault read, firewall
+  write, role assignments list and delete; for rotate the temporary runner rule added and removed), Key Vault
+  (versions list, firewall probe, secret write, read-back, version disable), and GitHub's record (comment, labels,
+  issue update). Checked: the firewall and access either as before or exactly as planned (no half-applied rule
+  set), every secret with a current enabled version, no secret with two new versions, nothing lost, no half-written
+  record; after a failed cell a clean re-run must converge to the planned end state.
+
+Hung:
+${list([...(ft.hung ?? []).map((c) => `triage: ${c}`), ...(fr.hung ?? []).map((c) => `remediate: ${c}`), ...(fo.hung ?? []).map((c) => `rotate: ${c}`)])}
 
 Inconsistent end state:
-${list(fm.bad)}
+${list([...(ft.bad ?? []), ...(fr.bad ?? []), ...(fo.bad ?? [])])}
 
-Failures (one line each; "failed-unclearly" names no service, see F2):
-${list(fm.messages)}
+Not converged after a clean re-run:
+${list([...(fr.notConverged ?? []), ...(fo.notConverged ?? [])])}
 
-## Races (triage)
+Failures (one line each, as the user sees them):
+${list([...(ft.messages ?? []).map((m) => `triage: ${m}`), ...(fr.messages ?? []).map((m) => `remediate: ${m}`), ...(fo.messages ?? []).map((m) => `rotate: ${m}`)])}
 
-${r.runs ?? '?'} runs at once for one alert: ${r.openIssues ?? '?'} open issue, ${r.closedAsDuplicates ?? '?'} closed as
-duplicates, ${r.comments ?? '?'} re-fire comments, exit codes ${JSON.stringify(r.exitCodes ?? [])}, issue-number outputs
-${JSON.stringify(r.issueNumbersOutput ?? [])}. Runs whose \`plan-sha256\` output is not the hash the open issue shows:
-${r.outputHashNotOnOpenIssue ?? '?'} (see F5).
+## Crash and resume
 
-## Least privilege (triage)
+The job (through \`dist/index.js\`) is sent SIGKILL, as a cancelled runner is, at a seeded moment of its work
+(stratified over 0–105 % of the work, measured from its first ARM write), then run again. Key Vault and ARM
+answer slowly so the kills land between writes.
 
-${
-  Object.entries(priv.outcomes ?? {})
-    .map(([k, v]) => `- **${k}:** ${String(v).replace(/\|/g, '\\|')}`)
-    .join('\n') || '- not run'
-}
+| | remediate | rotate |
+| --- | --- | --- |
+| seeds | ${cm.seeds ?? '?'} | ${co.seeds ?? '?'} |
+| work (ms, one clean run) | ${cm.workMs ?? '?'} | ${co.workMs ?? '?'} |
+| killed before the work / inside it / after it | ${cm.killedBeforeWork ?? '?'} / ${cm.killedInside ?? '?'} / ${cm.finishedBeforeKill ?? '?'} | ${co.killedBeforeWork ?? '?'} / ${co.killedInside ?? '?'} / ${co.finishedBeforeKill ?? '?'} |
+| converged after the re-run | ${cm.converged ?? '?'} | ${co.converged ?? '?'} |
+| values lost / rotated twice | ${cm.lost ?? '?'} / ${cm.rotatedTwice ?? '?'} | ${co.lost ?? '?'} / ${co.rotatedTwice ?? '?'} |
+| contradictory records on the issue | ${cm.contradictoryRecords ?? '?'} | ${co.contradictoryRecords ?? '?'} |
+| seeds with two gate records (the killed run's and the re-run's, agreeing) | ${cm.seedsWithTwoGateComments ?? '?'} | ${co.seedsWithTwoGateComments ?? '?'} |
+| changes never recorded on the issue | ${cm.changesUnrecorded ?? '?'} | ${co.disablesUnrecorded ?? '?'} disables${co.ruleLeftByKill !== undefined ? `; temporary rule left by the kill (removed by the re-run) in ${co.ruleLeftByKill} seeds` : ''} |
+
+## Races
+
+- **${r.runs ?? '?'} triage runs at once for one alert:** ${r.openIssues ?? '?'} open issue, ${r.closedAsDuplicates ?? '?'} closed as
+  duplicates, ${r.comments ?? '?'} comments, exit codes ${JSON.stringify(r.exitCodes ?? [])}; ${r.ownIssuePlan ?? '?'} runs offered the
+  plan the issue shows, ${r.withdrewWithNotice ?? '?'} withdrew their own plan with a notice (F5).
+- **A re-fire during rotation:** the rotation had made ${rr.rotationProgressAtRefire ?? '?'} of 6 changes when triage
+  ran again; exit codes ${JSON.stringify(rr.exitCodes ?? {})}; ${secretsOnce(rr.secrets)}; ${rr.openIssues ?? '?'} open issue showing
+  ${rr.issueShows ?? '?'}, labels at the end ${JSON.stringify(rr.labelsAtEnd ?? [])}; ${rr.rotateRecords ?? '?'} rotate record, which names
+  the plan it applied and the plan the issue now shows.${rr.refirePlanRotate ? ` The re-fire's own rotation, approved afterwards: exit ${rr.refirePlanRotate.exitCode}, ${secretsOnce(rr.refirePlanRotate.secrets)} (nothing rotated twice).` : ''}
+- **Two remediate runs of one approved plan:** exit codes ${JSON.stringify(cg.remediate?.exitCodes ?? [])}, ${cg.remediate?.inPlannedState ? 'the vault in the planned state' : `problems: ${JSON.stringify(cg.remediate?.problems ?? [])}`}, ${cg.remediate?.gateRecords ?? '?'} records (${cg.remediate?.recordsAgree ? 'agreeing' : cg.remediate?.laterRecordExplains ? 'the later one explains' : 'DISAGREEING'}).
+- **Two rotate runs of one approved plan:** exit codes ${JSON.stringify(cg.rotate?.exitCodes ?? [])}, versions written per secret
+  ${JSON.stringify(cg.rotate?.versionsWrittenPerSecret ?? {})}, ${secretsOnce(cg.rotate?.secrets)}, ${cg.rotate?.gateRecords ?? '?'} records (${cg.rotate?.recordsAgree ? 'agreeing' : cg.rotate?.laterRecordExplains ? 'the later one names the duplicate it disabled' : 'DISAGREEING'}) (F7).
+
+## Least privilege
+
+Each job with the roles docs/azure-setup.md gives it, with more, and with each one missing in turn (sandbox
+permission model: Reader, Log Analytics Reader, Security Reader, Key Vault Contributor, Role Based Access Control
+Administrator, the Officer roles, access-policy entries). A refused run exits 1 with one line naming the
+permission and the vault, says so on the issue, and changes nothing.
+
+${privCases.map(([k, v]) => `- **${k}:** ${String(v).replace(/\|/g, '\\|')}`).join('\n') || '- not run'}
 
 ## Findings
 
-- **F1 — no client timeout on Azure, Entra, Log Analytics or GitHub calls.** A request that never answers (a
-  hang injected on any route) keeps the action waiting until the job's \`timeout-minutes\` (GitHub's default is
-  360 minutes): the Azure SDK pipeline, Octokit and @actions/core's OIDC request have no default timeout, and
-  the action sets none. Reproduce: \`startSandbox(scenario, { faults: [{ service: 'arm', method: 'GET', path:
-  /\\/vaults\\/[^/]+\\?/, fault: { kind: 'hang' }, first: 1 }] })\` then \`runAction\` triage: killed at the bound.
-  Every hang cell left a consistent state (no issue or one complete issue).
-- **F2 — GitHub failures are reported without naming GitHub or the call.** With every request of a GitHub route
-  failing, the run ends with exit 2 and \`unexpected failure: read ECONNRESET\` or \`unexpected failure: sandbox
-  fault: 500 - https://docs.github.com/rest\`: one line, but it does not say that GitHub (and which call:
-  listing issues, creating the issue, the labels) failed, nor that the run can be re-run safely.
-- **F3 — a playbook may hold bidi and invisible characters in names.** \`test/corpus/playbooks/bidi-in-name.yml\`
-  loads: a rule name with U+202E reads differently in review than it acts (Trojan Source). The renderer strips
-  such characters from the issue, so only the reviewed YAML is affected.
-- **F4 — a missing workspace permission is described as "could not read the vault's diagnostic settings".** With
-  only Reader on the vault, the impact section says that, followed by Azure's AuthorizationFailed naming
-  \`Microsoft.OperationalInsights/workspaces/read\` on the workspace: the permission is named, the lead-in points
-  at the wrong object.
-
-- **F5 — concurrent runs for one alert: the losers output a plan the issue does not show.** All runs exit 0 and
-  point at the one open issue (\`issue-number\`), but each outputs its own \`plan\` and \`plan-sha256\` (the
-  plan holds its creation time), while the issue shows only the winner's hash. A losing run's gated jobs would
-  then be refused by the plan-hash check: safe (fails closed) but confusing. Reproduce: the races suite
-  (\`Promise.all\` of N \`runAction\` triage runs on one sandbox), then compare each run's \`plan-sha256\`
-  with the \`Plan SHA-256\` line of the open issue.
+${findings.join('\n')}
 
 ## Not yet covered
 
-- The gated modes (remediate, rotate) are covered by the secret-hygiene scan only (${h.gatedRuns ?? 0} gated-flow runs,
-  including the values rotation generates); not yet in the fault matrix, the races (a re-fired alert during rotation, two gated
-  runs of one plan) and least privilege (Key Vault Contributor only; the Officer roles only); crash-and-resume
-  with 50 seeds. (rotate has its own crash-point tests in test/integration/rotate-crash.test.ts.)
-- Faults on routes triage does not call in this scenario (Defender alert fetch for \`alertRef\`, Key Vault data
-  plane, comments and issue updates on a re-fire).
+- Faults on routes these scenarios do not call: the Defender alert fetch for \`alertRef\`, keys and certificates
+  (rotation of keys and certificates has its own integration tests), access-policy writes (the fault and crash
+  suites use an RBAC removal; access-policy removal is in the least-privilege and integration tests).
+- Crashes during triage (it writes only the issue, whose marker makes a re-run update it) and during rollback.
 
 ## Supply chain
 
@@ -234,6 +315,9 @@ advisory endpoint does not answer (this machine's registry access refuses the au
 "NOT CHECKED" and goes on.
 `;
 writeFileSync('RELIABILITY.md', md);
+console.log(
+  `figures: leaks ${leakCount} in ${scannedRuns} runs; hung ${hungCount}; crash converged ${cm.converged ?? '?'}/${cm.seeds ?? '?'} + ${co.converged ?? '?'}/${co.seeds ?? '?'}`,
+);
 const failed = SUITES.filter((s) => !results[s.name].full.ok || !results[s.name].fast.ok).map((s) => s.name);
 console.log(`RELIABILITY.md written${failed.length ? `; failing suites: ${failed.join(', ')}` : ''}`);
 process.exit(failed.length ? 1 : 0);
