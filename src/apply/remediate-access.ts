@@ -4,7 +4,7 @@
 import type { AccessPolicyEntry as SdkAccessPolicyEntry } from '@azure/arm-keyvault';
 import { deleteRoleAssignment, listPrincipalRoleAssignments } from '../azure/roles.js';
 import { toVaultState, vaultClient } from '../azure/vault.js';
-import { errorMessage } from '../errors.js';
+import { describeFailure, errorMessage } from '../errors.js';
 import type { AccessPolicyEntry, RoleAssignment } from '../findings/types.js';
 import type { Plan, RevokeAccessAction } from '../plan/types.js';
 import { describeAccessEntry, findAccessEntry, sameAccessEntry, type FieldDiff } from './remediate-state.js';
@@ -100,7 +100,7 @@ export async function setAccessEntry(
     return {
       ...result,
       status: 'failed',
-      message: `${kind} of the access-policy entry failed: ${errorMessage(error)}`,
+      message: `${kind} of the access-policy entry failed: ${describeFailure(error)}`,
     };
   }
   ctx.log.info(`access policy of ${principal.objectId} on ${name}: ${change.after}`);

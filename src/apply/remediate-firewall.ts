@@ -2,7 +2,7 @@
 // read of the current rules to check for drift and to keep what the plan does not model (vnet rule flags).
 import type { NetworkRuleSet } from '@azure/arm-keyvault';
 import { toVaultState, vaultClient } from '../azure/vault.js';
-import { errorMessage } from '../errors.js';
+import { describeFailure } from '../errors.js';
 import type { NetworkRules } from '../plan/firewall.js';
 import type { FirewallAction, Plan } from '../plan/types.js';
 import { describeNetworkRules, networkRulesDiff, sameNetworkRules } from './remediate-state.js';
@@ -68,7 +68,7 @@ export async function setNetworkRules(
       };
     }
   } catch (error) {
-    return { ...result, status: 'failed', message: `updating the network rules failed: ${errorMessage(error)}` };
+    return { ...result, status: 'failed', message: `updating the network rules failed: ${describeFailure(error)}` };
   }
   ctx.log.info(`firewall of ${name}: ${change.after}`);
   return { ...result, status: 'applied', message: 'replaced the network rules', changes: [change] };

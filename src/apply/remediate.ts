@@ -3,7 +3,7 @@
 // touch different state), and the record shows each outcome. Before any of them, the identity's permissions on
 // the vault are checked: a gate whose identity lacks a role for one action changes nothing at all.
 import { allows, callerPermissions } from '../azure/permissions.js';
-import { errorMessage } from '../errors.js';
+import { describeFailure, errorMessage } from '../errors.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { applyRevokeAccess } from './remediate-access.js';
 import { applyFirewall } from './remediate-firewall.js';
@@ -88,7 +88,7 @@ export async function applyRemediateActions(
       );
     } catch (error) {
       // A read that failed (permission, network): this action is not done; the others still get their turn.
-      const message = `could not check or change the vault: ${errorMessage(error)}`;
+      const message = `could not check or change the vault: ${describeFailure(error)}`;
       results.push({ actionId: action.id, kind: action.kind, status: 'failed', message, changes: [], notes: [] });
     }
   }
