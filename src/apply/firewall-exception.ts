@@ -15,10 +15,10 @@ export interface TemporaryFirewallRule {
   vault: string;
   /** e.g. 198.51.100.10/32 */
   rule: string;
-  /** The rule was added by this run (false: it was already there, so it is not ours to remove). */
+  /** The rule is ours to remove: added by this run, or by an earlier one (leftByEarlierRun) when found here. */
   added: boolean;
   removed: boolean;
-  /** The rule was found at the end of this run, left by an earlier run that was interrupted. */
+  /** The rule was found (before a retry or at the end of this run), left by an earlier run that was interrupted. */
   leftByEarlierRun?: boolean;
   /** Why adding or removing failed; a rule left in place must be removed by hand. */
   error?: string;
@@ -108,7 +108,13 @@ export function firewallException(
     const ours = current.tags?.[TAG_TEMPORARY_RULE] === cidr;
     if (ipRules.some((r) => sameRule(r.value, cidr))) {
       // Present already: ours (an earlier run stopped before removing it) or someone else's, which stays.
-      rule = { vault: vault.name, rule: cidr, added: ours, removed: false };
+      rule = {
+        vault: vault.name,
+        rule: cidr,
+        added: ours,
+        removed: false,
+        ...(ours ? { leftByEarlierRun: true } : {}),
+      };
       options.log.info(`vault ${vault.name}: firewall rule ${cidr} already present; waiting for it to take effect`);
       return;
     }

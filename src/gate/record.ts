@@ -2,7 +2,8 @@
 // was skipped or refused and why, and how to undo it. Pure; every value from Azure, GitHub or the plan goes
 // through the markdown primitives.
 import type { RemediateResult } from '../apply/remediate-types.js';
-import type { RotateResult } from '../apply/rotate-types.js';
+import type { TemporaryFirewallRule } from '../apply/firewall-exception.js';
+import type { ObjectResult, RotateResult } from '../apply/rotate-types.js';
 import type { DefenderAlert } from '../azure/defender.js';
 import type { Markdown } from '../report/markdown.js';
 import { code, inline, limitBody, literal, table } from '../report/markdown.js';
@@ -85,6 +86,24 @@ function remediateSection(results: RemediateResult[], undo: boolean): string[] {
   return out;
 }
 
+/** Versions this run disabled, then those it found disabled already (an earlier run's work, as far as it knows). */
+function disabledCell(o: ObjectResult): string {
+  const all = [...o.disabledVersions, ...o.alreadyDisabledVersions.map((v) => `${v} (already)`)];
+  return all.join(', ') || '-';
+}
+
+/** What the run did about the temporary runner firewall rule, if anything. */
+function ruleLine(rule: TemporaryFirewallRule | undefined): string | undefined {
+  if (!rule || !(rule.added || rule.leftByEarlierRun)) return undefined;
+  const failed = `(${cell(rule.error ?? 'unknown error')}): **remove it by hand**`;
+  if (rule.leftByEarlierRun) {
+    const outcome = rule.removed ? 'was removed' : `could not be removed ${failed}`;
+    return `A temporary firewall rule ${code(rule.rule)} for the runner's address, left on the vault by an earlier run that was stopped, ${outcome}.`;
+  }
+  const outcome = rule.removed ? 'and removed it afterwards' : `but could not remove it ${failed}`;
+  return `The runner's address was outside the vault firewall: the run added the rule ${code(rule.rule)} ${outcome}.`;
+}
+
 function rotateSection(results: RotateResult[]): string[] {
   const out: string[] = [
     table(
@@ -104,7 +123,7 @@ function rotateSection(results: RotateResult[]): string[] {
           literal(o.outcome),
           o.newVersion ? code(o.newVersion, { table: true }) : literal('-'),
           o.rotatedFrom ? code(o.rotatedFrom, { table: true }) : literal('-'),
-          cell(o.disabledVersions.join(', ') || '-', 1000),
+          cell(disabledCell(o), 1000),
           cell([...o.notes, ...(o.error ? [o.error] : [])].join('; ') || '-', 1000),
         ]),
       ),
@@ -112,18 +131,21 @@ function rotateSection(results: RotateResult[]): string[] {
   }
   const checklist = objects.flatMap((o) => (o.checklist ? [`- [ ] ${cell(o.checklist, 1000)}`] : []));
   if (checklist.length) out.push('', '**To do by hand**', '', ...checklist);
-  const rules = results.flatMap((r) => (r.temporaryFirewallRule ? [r.temporaryFirewallRule] : []));
-  const rule = rules[rules.length - 1];
-  if (rule?.added) {
-    const removed = rule.removed
-      ? 'and removed it afterwards'
-      : `but could not remove it (${cell(rule.error ?? 'unknown error')}): **remove it by hand**`;
+  if (objects.some((o) => o.alreadyDisabledVersions.length > 0)) {
     out.push(
       '',
-      `The runner's address was outside the vault firewall: the run added the rule ${code(rule.rule)} ${removed}.`,
+      '(already): the version was disabled when this run started, by an earlier run of this plan that stopped before recording it or by someone else.',
     );
   }
-  if (objects.some((o) => o.disabledVersions.length > 0 || o.outcome === 'deleted')) {
+  const rules = results.flatMap((r) => (r.temporaryFirewallRule ? [r.temporaryFirewallRule] : []));
+  const line = ruleLine(rules[rules.length - 1]);
+  if (line) out.push('', line);
+  const undone = (o: ObjectResult) =>
+    o.disabledVersions.length > 0 ||
+    o.alreadyDisabledVersions.length > 0 ||
+    o.outcome === 'deleted' ||
+    o.outcome === 'already-deleted';
+  if (objects.some(undone)) {
     out.push(
       '',
       '**Undo:** a disabled version is enabled again with `az keyvault secret set-attributes --vault-name <vault> --name <name> --version <version> --enabled true` (keys: `az keyvault key set-attributes`); a soft-deleted secret is restored with `az keyvault secret recover`. Nothing was purged.',
