@@ -122,6 +122,14 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
     if (report.related.length) issue = renderIssue(report);
   }
   let offered = outcome;
+  /** The issue shows our plan but for its creation time (a duplicate delivery, a concurrent run): offer that one. */
+  const adopt = (body: string): void => {
+    const same = reusablePlan(body, outcome.plan, now);
+    if (!same || same.planSha256 === offered.planSha256) return;
+    offered = { ...outcome, ...same };
+    Object.assign(report, same);
+    issue = renderIssue(report);
+  };
   const result = await upsertIncident(
     gh,
     repo,
@@ -130,20 +138,16 @@ export async function triage(run: TriageRun): Promise<TriageReport> {
     {
       trustedLogin,
       reopenClosed: playbook.settings.reopenClosed,
-      // The issue shows our plan but for its creation time (a duplicate delivery, a concurrent run): offer that
-      // one, so the hash a reviewer may be approving stays the same.
+      // Keeps the hash a reviewer may be approving when nothing in the plan changed.
       revise: (previous) => {
-        const same = reusablePlan(previous.body, outcome.plan, now);
-        if (same) {
-          offered = { ...outcome, ...same };
-          Object.assign(report, same);
-          issue = renderIssue(report);
-        }
+        adopt(previous.body);
         return { ...issue, assignees: outcome.owners.assign };
       },
       refireComment: (previous) => renderRefireComment(previous.body, report),
     },
   );
+  // Lost the race to open the issue, or a concurrent run wrote after us, with the same plan: that one is ours too.
+  adopt(result.issue.body);
   log.info(`issue #${result.issue.number} ${result.created ? 'opened' : 'updated'}: ${result.issue.url}`);
   return {
     outcome: offered,

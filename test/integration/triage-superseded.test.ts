@@ -73,16 +73,13 @@ describe('concurrent triage runs for one alert', { timeout: 60_000 }, () => {
     expect(s.github.comments.at(-1)!.body).toContain(`**Plan:** unchanged (SHA-256 \`${first.outcome.planSha256}\`)`);
   });
 
-  it('of runs racing to open the issue, only the one whose plan the open issue shows offers it', async () => {
+  it('runs racing to open the issue with the same plan all offer the one the open issue shows', async () => {
     const s = (sandbox = await startSandbox(scenario));
     const runs = await Promise.all([run(s), run(s), run(s)]);
     expect(openIssues(s)).toHaveLength(1);
     const shown = findPlanHash(openIssues(s)[0]!.body!);
-    const offered = runs.filter((r) => r.offer?.offered);
-    expect(offered.length).toBeGreaterThan(0);
-    expect(new Set(offered.map((r) => r.outcome.planSha256))).toEqual(new Set([shown]));
-    for (const r of runs.filter((x) => !x.offer?.offered)) {
-      expect(r.offer).toMatchObject({ offered: false, shown });
-    }
+    // A run that lost the race closed its own issue; one that found the issue updated it. Either way the plan the
+    // issue shows equals its own but for the creation time, so it offers that one.
+    expect(runs.map((r) => [r.offer?.offered, r.outcome.planSha256])).toEqual(runs.map(() => [true, shown]));
   });
 });
