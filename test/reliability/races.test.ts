@@ -163,8 +163,11 @@ function plannedEndState(plan: { actions: PlannedAction[] }, s: Sandbox): { prob
 function recordedEndState(body: string): string[] {
   const said: string[] = [];
   for (const line of body.split('\n')) {
-    const action = /^\| `(remediate-[a-z0-9-]+)` \| ([a-z-]+) \|/.exec(line);
-    if (action) said.push(`${action[1]}: ${/^(applied|already-done)$/.test(action[2]!) ? 'holds' : action[2]}`);
+    // A result may read "applied by an earlier run" (the other run's change, found done).
+    const action = /^\| `(remediate-[a-z0-9-]+)` \| ((?:applied|already-done|refused|failed|dry-run)[^|]*?) \|/.exec(
+      line,
+    );
+    if (action) said.push(`${action[1]}: ${/^(applied|already-done)\b/.test(action[2]!) ? 'holds' : action[2]}`);
     const object = /^\| `rotate-[a-z0-9-]+` \| (\w+ [\w-]+) \| [a-z-]+ \| `([0-9a-f]{32})`/.exec(line);
     if (object) said.push(`${object[1]}: ${object[2]}`);
   }
@@ -385,6 +388,7 @@ describe.concurrent('races: gated', () => {
           else expect(convergedState(sandbox, before, JSON.parse(plan).alertId)).toEqual(CONVERGED);
           expect(records.length).toBeGreaterThan(0);
           expect(records.length).toBeLessThanOrEqual(2);
+          expect(records.map(recordedEndState).every((said) => said.length > 0)).toBe(true);
           expect(result.recordsAgree || result.laterRecordExplains).toBe(true);
         });
       },
