@@ -150,7 +150,7 @@ async function rotateSecret(x: Executor, target: SecretTarget, params: RotatePar
     const newest = latest.filter((v) => v.tags?.[TAG_ALERT_ID] === x.marker && v.enabled !== false).at(-1);
     if (fresh?.version && newest?.version && newest.version !== fresh.version && newest === latest.at(-1)) {
       r.notes.push(
-        `a concurrent run created version ${newest.version} for this alert too: kept it (it is current) and disabled ${fresh.version} as a duplicate`,
+        `a concurrent run created version ${newest.version} for this alert too: it is current, so it is the rotation`,
       );
       fresh = newest;
       r.newVersion = newest.version;
