@@ -4,7 +4,7 @@
 import { normalizeAlert } from '../src/alert/normalize.js';
 import { measureImpact } from '../src/triage/impact.js';
 import type { AuditRecord } from '../test/sandbox/azure/scenario.js';
-import { azureFor } from '../test/integration/rotate-support.js';
+import { responderAzure } from '../test/support/azure.js';
 import { defenderAlertResource } from '../test/e2e/support.js';
 import { loadScenario, startSandbox } from '../test/sandbox/index.js';
 import { latencyRule } from './latency.js';
@@ -54,7 +54,11 @@ export async function impactRun(records: number, latencyMs: number): Promise<Imp
     const { alert } = normalizeAlert(defenderAlertResource(scenario));
     const from = sandbox.requests.length;
     const started = performance.now();
-    const impact = await measureImpact(azureFor(sandbox), { alert, lookback: 'P1D', tables: ['AzureDiagnostics'] });
+    const impact = await measureImpact(responderAzure(sandbox), {
+      alert,
+      lookback: 'P1D',
+      tables: ['AzureDiagnostics'],
+    });
     const wallMs = performance.now() - started;
     if (impact.status !== 'measured') throw new Error(`impact with ${records} records: ${impact.reason}`);
     const queries = sandbox.requests.slice(from).filter((r) => r.service === 'logs' && r.method === 'POST');

@@ -3,13 +3,8 @@
 // concurrency and at concurrency 1. A fresh sandbox per run (every secret has one compromised version).
 import { applyRotateActions, DEFAULT_CONCURRENCY } from '../src/apply/rotate.js';
 import { startSandbox } from '../test/sandbox/index.js';
-import {
-  azureFor,
-  captureLog,
-  planFor,
-  rotateSecretsAction,
-  rotationScenario,
-} from '../test/integration/rotate-support.js';
+import { captureLog, planFor, rotateSecretsAction, rotationScenario } from '../test/integration/rotate-support.js';
+import { responderAzure } from '../test/support/azure.js';
 import { latencyRule } from './latency.js';
 import { maxInFlight } from './requests.js';
 
@@ -42,7 +37,7 @@ export async function rotationRun(n: number, concurrency: number, latencyMs: num
     const from = sandbox.requests.length;
     const started = performance.now();
     const [result] = await applyRotateActions(
-      { az: azureFor(sandbox), pollIntervalMs: 10 },
+      { az: responderAzure(sandbox), pollIntervalMs: 10 },
       planFor(VAULT, [action]),
       [action],
       { dryRun: false, concurrency, log, maskSecret: log.maskSecret },

@@ -82,16 +82,20 @@ export function torPlan(scenario: SandboxScenario, actions: PlanAction[], overri
 
 const silent: Logger = { debug() {}, info() {}, warning() {}, error() {} };
 
-/** The incident issue triage would have opened for the plan (its hash line), written as the action's identity. */
-export async function openIncident(sandbox: Sandbox, plan: Plan): Promise<void> {
+/**
+ * The incident issue triage would have opened for the plan (its hash line), written as the action's identity;
+ * returns its number.
+ */
+export async function openIncident(sandbox: Sandbox, plan: Plan): Promise<number> {
   const gh = createOctokit(sandbox.actionToken, silent, sandbox.githubUrl);
-  await upsertIncident(
+  const { issue } = await upsertIncident(
     gh,
     { owner: sandbox.scenario.github.owner, repo: sandbox.scenario.github.repo },
     plan.alertId,
     { title: 'incident', body: planHashLine(planHash(plan)), labels: ['kv-alert', 'triaged'], assignees: [] },
     { trustedLogin: 'github-actions[bot]', reopenClosed: true, refireComment: () => 'again' },
   );
+  return issue.number;
 }
 
 /** A reviewer approves the scenario's run for an environment. */

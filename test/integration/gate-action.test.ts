@@ -1,55 +1,23 @@
 // The remediate mode as the runner runs it: dist/index.js as a child process with INPUT_* variables, OIDC for the
 // job's environment, GITHUB_RUN_ID for the approvals, and the `result` output. (Rebuild dist before running.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertIncident } from '../../src/github/issues.js';
-import { createOctokit } from '../../src/github/octokit.js';
-import type { Logger } from '../../src/log.js';
 import { planHash } from '../../src/plan/canonical.js';
-import type { Plan } from '../../src/plan/types.js';
-import { planHashLine } from '../../src/report/plan-hash.js';
 import { runAction } from '../sandbox/harness.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
+import { FIREWALL_ON, OPEN_FIREWALL, gatesPlaybook } from '../support/plans.js';
+import { openIncident, torPlan } from '../e2e/support.js';
 
-const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
-const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
-const silent: Logger = { debug() {}, info() {}, warning() {}, error() {} };
-const PLAYBOOK = [
-  'version: 1',
-  'settings:',
-  '  gates:',
-  '    remediate: { environment: keyvault-remediation }',
-  'rules:',
-  '  - name: all',
-  '    steps: [identify-source]',
-  '',
-].join('\n');
-
-const plan: Plan = {
-  format: 1,
-  alertId: '2517538088322968242_tor-0001',
-  alertType: 'KV_TORAccess',
-  vault: { resourceId: VAULT, name: 'kv-payments-prod', subscriptionId: SUB, resourceGroup: 'rg-payments' },
-  createdAt: new Date(Date.now() - 60_000).toISOString(),
-  maxAge: 'P7D',
-  playbookSha256: 'd'.repeat(64),
-  rules: ['access-from-suspicious-ip'],
+const scenario = loadScenario('tor-reads-three-secrets');
+const PLAYBOOK = gatesPlaybook({ remediate: 'keyvault-remediation' });
+const plan = torPlan(scenario, [FIREWALL_ON], {
   snapshot: { networkAcls: OPEN_FIREWALL },
-  actions: [FIREWALL_ON],
-  notPlanned: [],
-};
+  playbookSha256: 'd'.repeat(64),
+});
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox(loadScenario('tor-reads-three-secrets'));
-  const gh = createOctokit(sandbox.actionToken, silent, sandbox.githubUrl);
-  await upsertIncident(
-    gh,
-    { owner: 'contoso', repo: 'secops' },
-    plan.alertId,
-    { title: 'incident', body: planHashLine(planHash(plan)), labels: ['kv-alert', 'triaged'], assignees: [] },
-    { trustedLogin: 'github-actions[bot]', reopenClosed: true, refireComment: () => 'again' },
-  );
+  sandbox = await startSandbox(scenario);
+  await openIncident(sandbox, plan);
 });
 afterAll(async () => sandbox?.close());
 

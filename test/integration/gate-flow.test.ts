@@ -3,59 +3,31 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClientSecretCredential } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveCloud } from '../../src/azure/cloud.js';
-import { createAzureContext, type AzureContext } from '../../src/azure/context.js';
-import { upsertIncident, type RepoRef } from '../../src/github/issues.js';
+import type { AzureContext } from '../../src/azure/context.js';
+import { type RepoRef } from '../../src/github/issues.js';
 import { createOctokit, type Octokit } from '../../src/github/octokit.js';
 import type { Logger } from '../../src/log.js';
 import { runGate, type GateApplier } from '../../src/modes/gated.js';
 import { applyRemediateGate } from '../../src/modes/remediate.js';
 import { rotateGate } from '../../src/modes/rotate.js';
-import { planHash } from '../../src/plan/canonical.js';
-import type { Plan } from '../../src/plan/types.js';
-import { planHashLine } from '../../src/report/plan-hash.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
+import { FIREWALL_ON, OPEN_FIREWALL, gatesPlaybook } from '../support/plans.js';
+import { responderAzure } from '../support/azure.js';
+import { openIncident, torPlan } from '../e2e/support.js';
 
-const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
-const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
 const READ_VERSION = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const repo: RepoRef = { owner: 'contoso', repo: 'secops' };
 const silent: Logger = { debug() {}, info() {}, warning() {}, error() {} };
 
 const dir = mkdtempSync(join(tmpdir(), 'kv-flow-'));
 const PLAYBOOK = join(dir, 'playbook.yml');
-writeFileSync(
-  PLAYBOOK,
-  [
-    'version: 1',
-    'settings:',
-    '  gates:',
-    '    remediate: { environment: keyvault-remediation }',
-    '    rotate: { environment: keyvault-rotation }',
-    'rules:',
-    '  - name: all',
-    '    steps: [identify-source]',
-    '',
-  ].join('\n'),
-);
+writeFileSync(PLAYBOOK, gatesPlaybook({ remediate: 'keyvault-remediation', rotate: 'keyvault-rotation' }));
 
-const plan: Plan = {
-  format: 1,
-  alertId: '2517538088322968242_tor-0001',
-  alertType: 'KV_TORAccess',
-  vault: { resourceId: VAULT, name: 'kv-payments-prod', subscriptionId: SUB, resourceGroup: 'rg-payments' },
-  createdAt: new Date(Date.now() - 60_000).toISOString(),
-  maxAge: 'P7D',
-  playbookSha256: 'c'.repeat(64),
-  rules: ['access-from-suspicious-ip'],
-  snapshot: {
-    networkAcls: OPEN_FIREWALL,
-    secrets: [{ name: 'db-password', versionsRead: [READ_VERSION] }],
-  },
-  actions: [
+const scenario = loadScenario('tor-reads-three-secrets');
+const plan = torPlan(
+  scenario,
+  [
     FIREWALL_ON,
     {
       id: 'rotate-2-rotate-secrets',
@@ -70,8 +42,8 @@ const plan: Plan = {
       reason: 'rule access-from-suspicious-ip: rotate the secrets the caller read',
     },
   ],
-  notPlanned: [],
-};
+  { snapshot: { networkAcls: OPEN_FIREWALL, secrets: [{ name: 'db-password', versionsRead: [READ_VERSION] }] } },
+);
 
 let sandbox: Sandbox;
 let az: AzureContext;
@@ -80,25 +52,10 @@ let issueNumber: number;
 const masked: string[] = [];
 
 beforeAll(async () => {
-  const scenario = loadScenario('tor-reads-three-secrets');
   sandbox = await startSandbox(scenario);
-  const { agent, retryOptions } = sandbox.azureClientOptions();
-  const credential = new ClientSecretCredential(
-    scenario.azure.tenantId,
-    'aaaaaaaa-0000-4000-8000-0000000000a1',
-    'sandbox-responder-secret',
-    { agent, retryOptions },
-  );
-  az = createAzureContext(resolveCloud('public'), credential, { agent, retryOptions });
+  az = responderAzure(sandbox);
   gh = createOctokit(sandbox.actionToken, silent, sandbox.githubUrl);
-  const { issue } = await upsertIncident(
-    gh,
-    repo,
-    plan.alertId,
-    { title: 'incident', body: planHashLine(planHash(plan)), labels: ['kv-alert', 'triaged'], assignees: [] },
-    { trustedLogin: 'github-actions[bot]', reopenClosed: true, refireComment: () => 'again' },
-  );
-  issueNumber = issue.number;
+  issueNumber = await openIncident(sandbox, plan);
 });
 afterAll(async () => sandbox?.close());
 

@@ -1,13 +1,11 @@
 // measure-impact says which read failed when it cannot find the vault's workspace (reliability finding F4): the
 // vault's diagnostic settings, or the workspace they name. Real SDK clients against the sandbox's fake Azure, with
 // the responder's roles reduced.
-import { ClientSecretCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alert/types.js';
-import { resolveCloud } from '../../src/azure/cloud.js';
-import { createAzureContext } from '../../src/azure/context.js';
 import { measureImpact } from '../../src/triage/impact.js';
 import { loadScenario, startSandbox } from '../sandbox/index.js';
+import { responderAzure } from '../support/azure.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
@@ -37,14 +35,7 @@ async function impactReason(keep: (role: string) => boolean): Promise<string> {
   );
   const sandbox = await startSandbox(scenario);
   try {
-    const { agent, retryOptions } = sandbox.azureClientOptions();
-    const credential = new ClientSecretCredential(
-      scenario.azure.tenantId,
-      'aaaaaaaa-0000-4000-8000-0000000000a1',
-      'sandbox-responder-secret',
-      { agent, retryOptions },
-    );
-    const az = createAzureContext(resolveCloud('public'), credential, { agent, retryOptions });
+    const az = responderAzure(sandbox);
     const impact = await measureImpact(az, { alert, lookback: 'PT1H', tables: ['AzureDiagnostics'] });
     return impact.status === 'unknown' ? impact.reason : '(measured)';
   } finally {

@@ -1,15 +1,13 @@
 // The remediate executors check the identity's permissions on the vault before their first write: an identity
 // that may change the firewall but not delete role assignments changes nothing, rather than applying the firewall
 // and stopping at the delete. Real SDK clients against the sandbox's fake Azure.
-import { ClientSecretCredential } from '@azure/identity';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyRemediateActions } from '../../src/apply/remediate.js';
-import { resolveCloud } from '../../src/azure/cloud.js';
-import { createAzureContext } from '../../src/azure/context.js';
 import type { Logger } from '../../src/log.js';
 import type { Plan, PlanAction } from '../../src/plan/types.js';
 import type { RoleName } from '../sandbox/azure/scenario.js';
 import { loadScenario, startSandbox, type FaultRule, type Sandbox } from '../sandbox/index.js';
+import { responderAzure } from '../support/azure.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-hr/providers/Microsoft.KeyVault/vaults/kv-hr-prod`;
@@ -28,17 +26,7 @@ async function start(roles: RoleName[], faults: FaultRule[] = []) {
     ...roles.map((role) => ({ principalId: SELF, role, scope: VAULT })),
   ];
   sandbox = await startSandbox(scenario, { faults });
-  const { agent, retryOptions } = sandbox.azureClientOptions();
-  const credential = new ClientSecretCredential(
-    scenario.azure.tenantId,
-    'aaaaaaaa-0000-4000-8000-0000000000a1',
-    'sandbox-responder-secret',
-    { agent, retryOptions: { ...retryOptions, maxRetries: 0 } },
-  );
-  const az = createAzureContext(resolveCloud('public'), credential, {
-    agent,
-    retryOptions: { ...retryOptions, maxRetries: 0 },
-  });
+  const az = responderAzure(sandbox, { retries: false });
   const warnings: string[] = [];
   const log: Logger = { debug() {}, info() {}, warning: (m) => void warnings.push(m), error() {} };
   return { az, log, warnings, sandbox };

@@ -3,10 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClientSecretCredential } from '@azure/identity';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveCloud } from '../../src/azure/cloud.js';
-import { createAzureContext, type AzureContext } from '../../src/azure/context.js';
+import type { AzureContext } from '../../src/azure/context.js';
 import type { AccessPolicyEntry } from '../../src/findings/types.js';
 import { upsertIncident, type RepoRef } from '../../src/github/issues.js';
 import { createOctokit, type Octokit } from '../../src/github/octokit.js';
@@ -18,7 +16,8 @@ import { planHash } from '../../src/plan/canonical.js';
 import type { Plan } from '../../src/plan/types.js';
 import { planHashLine } from '../../src/report/plan-hash.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
+import { FIREWALL_ON, OPEN_FIREWALL, gatesPlaybook } from '../support/plans.js';
+import { responderAzure } from '../support/azure.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -30,10 +29,7 @@ const silent: Logger = { debug() {}, info() {}, warning() {}, error() {} };
 
 const dir = mkdtempSync(join(tmpdir(), 'kv-rollback-'));
 const PLAYBOOK = join(dir, 'playbook.yml');
-writeFileSync(
-  PLAYBOOK,
-  'version: 1\nsettings:\n  gates:\n    remediate: { environment: keyvault-remediation }\nrules:\n  - name: all\n    steps: [identify-source]\n',
-);
+writeFileSync(PLAYBOOK, gatesPlaybook({ remediate: 'keyvault-remediation' }));
 
 const entry = (objectId: string, secrets: string[]): AccessPolicyEntry => ({
   tenantId: TENANT,
@@ -77,17 +73,7 @@ let gh: Octokit;
 beforeEach(async () => {
   const scenario = loadScenario('no-diagnostic-settings');
   sandbox = await startSandbox(scenario);
-  const { agent, retryOptions } = sandbox.azureClientOptions();
-  const credential = new ClientSecretCredential(
-    TENANT,
-    'aaaaaaaa-0000-4000-8000-0000000000a1',
-    'sandbox-responder-secret',
-    {
-      agent,
-      retryOptions,
-    },
-  );
-  az = createAzureContext(resolveCloud('public'), credential, { agent, retryOptions });
+  az = responderAzure(sandbox);
   gh = createOctokit(sandbox.actionToken, silent, sandbox.githubUrl);
   sandbox.github.addApproval(7001, { environments: ['keyvault-remediation'], state: 'approved', user: 'alice-secops' });
 });

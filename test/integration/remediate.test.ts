@@ -4,10 +4,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClientSecretCredential } from '@azure/identity';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveCloud } from '../../src/azure/cloud.js';
-import { createAzureContext, type AzureContext } from '../../src/azure/context.js';
+import type { AzureContext } from '../../src/azure/context.js';
 import { listPrincipalRoleAssignments } from '../../src/azure/roles.js';
 import { upsertIncident, type RepoRef } from '../../src/github/issues.js';
 import { createOctokit, type Octokit } from '../../src/github/octokit.js';
@@ -20,12 +18,12 @@ import type { Plan } from '../../src/plan/types.js';
 import { planHashLine } from '../../src/report/plan-hash.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
+import { responderAzure } from '../support/azure.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const TOR_VAULT = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
 const TOR_CALLER = '1a2b3c4d-0000-4000-8000-0000000000b2';
 const TOR_ALERT = '2517538088322968242_tor-0001';
-const SELF_APP = 'aaaaaaaa-0000-4000-8000-0000000000a1';
 const repo: RepoRef = { owner: 'contoso', repo: 'secops' };
 const silent: Logger = { debug() {}, info() {}, warning() {}, error() {} };
 const RUN_ID = 7001;
@@ -49,12 +47,7 @@ afterEach(async () => sandbox?.close());
 async function start(name: string): Promise<void> {
   const scenario = loadScenario(name);
   sandbox = await startSandbox(scenario);
-  const { agent, retryOptions } = sandbox.azureClientOptions();
-  const credential = new ClientSecretCredential(scenario.azure.tenantId, SELF_APP, 'sandbox-responder-secret', {
-    agent,
-    retryOptions,
-  });
-  az = createAzureContext(resolveCloud('public'), credential, { agent, retryOptions });
+  az = responderAzure(sandbox);
   gh = createOctokit(sandbox.actionToken, silent, sandbox.githubUrl);
 }
 

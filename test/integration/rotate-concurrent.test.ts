@@ -5,15 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyRotateActions, rotationMarker, TAG_ALERT_ID } from '../../src/apply/rotate.js';
 import type { PlanAction } from '../../src/plan/types.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
-import {
-  ALERT_ID,
-  SECRETS,
-  azureFor,
-  captureLog,
-  planFor,
-  rotateSecretsAction,
-  rotationScenario,
-} from './rotate-support.js';
+import { ALERT_ID, SECRETS, captureLog, planFor, rotateSecretsAction, rotationScenario } from './rotate-support.js';
+import { responderAzure } from '../support/azure.js';
 
 const VAULT = 'kv-payments-prod';
 const MARKER = rotationMarker(ALERT_ID);
@@ -26,7 +19,7 @@ afterEach(async () => {
 
 function apply(s: Sandbox, actions: PlanAction[]) {
   const log = captureLog();
-  return applyRotateActions({ az: azureFor(s), pollIntervalMs: 10 }, planFor(VAULT, actions), actions, {
+  return applyRotateActions({ az: responderAzure(s), pollIntervalMs: 10 }, planFor(VAULT, actions), actions, {
     dryRun: false,
     log,
     maskSecret: log.maskSecret,

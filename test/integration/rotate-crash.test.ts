@@ -9,7 +9,6 @@ import {
   ALERT_ID,
   COMPROMISED_KEY_VERSION,
   SECRETS,
-  azureFor,
   captureLog,
   planFor,
   rotateCertificatesAction,
@@ -17,6 +16,7 @@ import {
   rotateSecretsAction,
   rotationScenario,
 } from './rotate-support.js';
+import { responderAzure } from '../support/azure.js';
 
 const MARKER = rotationMarker(ALERT_ID);
 const ACTIONS = [rotateSecretsAction(), rotateKeysAction, rotateCertificatesAction];
@@ -35,7 +35,7 @@ afterAll(async () => sandbox?.close());
 async function run(vault: string, concurrency: number) {
   const log = captureLog();
   const results = await applyRotateActions(
-    { az: azureFor(sandbox), pollIntervalMs: 10 },
+    { az: responderAzure(sandbox), pollIntervalMs: 10 },
     planFor(vault, ACTIONS),
     ACTIONS,
     { dryRun: false, concurrency, log, maskSecret: log.maskSecret },

@@ -1,11 +1,8 @@
 // Shared by the rotate executor tests: a scenario with several copies of the payments vault (secrets, a key, a
 // certificate), plans for them, a fresh Azure context per run (a new process after a crash), a capturing logger.
-import { ClientSecretCredential } from '@azure/identity';
-import { resolveCloud } from '../../src/azure/cloud.js';
-import { createAzureContext, type AzureContext } from '../../src/azure/context.js';
 import type { Logger } from '../../src/log.js';
 import type { Plan, PlanAction, RotateSecretsAction } from '../../src/plan/types.js';
-import { loadScenario, type Sandbox, type SandboxScenario } from '../sandbox/index.js';
+import { loadScenario, type SandboxScenario } from '../sandbox/index.js';
 import type { VaultScenario } from '../sandbox/azure/scenario.js';
 
 export const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
@@ -58,18 +55,6 @@ export function rotationScenario(vaultNames: string[], edit?: (vault: VaultScena
     scenario.azure.roleAssignments?.push({ principalId: responder.objectId, role, scope });
   }
   return scenario;
-}
-
-/** A new credential and clients: what a new process (a re-run) would have. */
-export function azureFor(sandbox: Sandbox): AzureContext {
-  const { agent, retryOptions } = sandbox.azureClientOptions();
-  const credential = new ClientSecretCredential(
-    sandbox.scenario.azure.tenantId,
-    RESPONDER_APP,
-    'sandbox-responder-secret',
-    { agent, retryOptions },
-  );
-  return createAzureContext(resolveCloud('public'), credential, { agent, retryOptions });
 }
 
 export function planFor(vaultName: string, actions: PlanAction[]): Plan {

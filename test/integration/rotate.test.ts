@@ -10,7 +10,6 @@ import {
   OLD_KEY_VERSION,
   RUNNER_ADDRESS,
   SECRETS,
-  azureFor,
   captureLog,
   planFor,
   rotateCertificatesAction,
@@ -18,6 +17,7 @@ import {
   rotateSecretsAction,
   rotationScenario,
 } from './rotate-support.js';
+import { responderAzure } from '../support/azure.js';
 
 const VAULT = 'kv-payments-prod';
 const MARKER = rotationMarker(ALERT_ID);
@@ -45,12 +45,17 @@ function secretVersions(s: Sandbox, name: string): SecretVersion[] {
 
 async function apply(s: Sandbox, actions: PlanAction[], options: { dryRun?: boolean; concurrency?: number } = {}) {
   const log = captureLog();
-  const results = await applyRotateActions({ az: azureFor(s), pollIntervalMs: 10 }, planFor(VAULT, actions), actions, {
-    dryRun: options.dryRun ?? false,
-    concurrency: options.concurrency,
-    log,
-    maskSecret: log.maskSecret,
-  });
+  const results = await applyRotateActions(
+    { az: responderAzure(s), pollIntervalMs: 10 },
+    planFor(VAULT, actions),
+    actions,
+    {
+      dryRun: options.dryRun ?? false,
+      concurrency: options.concurrency,
+      log,
+      maskSecret: log.maskSecret,
+    },
+  );
   return { results, log };
 }
 

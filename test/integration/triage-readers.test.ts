@@ -1,12 +1,11 @@
 // identify-source and measure-impact with the real SDK clients against the sandbox's fake Azure.
-import { ClientSecretCredential } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alert/types.js';
-import { resolveCloud } from '../../src/azure/cloud.js';
-import { createAzureContext, type AzureContext } from '../../src/azure/context.js';
+import type { AzureContext } from '../../src/azure/context.js';
 import { identifySource } from '../../src/triage/source.js';
 import { measureImpact } from '../../src/triage/impact.js';
 import { loadScenario, startSandbox, type Sandbox } from '../sandbox/index.js';
+import { responderAzure } from '../support/azure.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
@@ -35,15 +34,7 @@ let az: AzureContext;
 beforeAll(async () => {
   const scenario = loadScenario('tor-reads-three-secrets');
   sandbox = await startSandbox(scenario);
-  const { agent, retryOptions } = sandbox.azureClientOptions();
-  const cloud = resolveCloud('public');
-  const credential = new ClientSecretCredential(
-    scenario.azure.tenantId,
-    'aaaaaaaa-0000-4000-8000-0000000000a1',
-    'sandbox-responder-secret',
-    { agent, retryOptions },
-  );
-  az = createAzureContext(cloud, credential, { agent, retryOptions });
+  az = responderAzure(sandbox);
 });
 afterAll(async () => sandbox?.close());
 

@@ -23,3 +23,18 @@ export const FIREWALL_ON: PlanAction = {
   },
   reason: 'rule access-from-suspicious-ip: deny by default',
 };
+
+/** A playbook that only names the gates' environments: all the gate tests need of one. */
+export function gatesPlaybook(environments: { remediate?: string; rotate?: string }): string {
+  const gates = Object.entries(environments).map(([gate, env]) => `    ${gate}: { environment: ${env} }`);
+  return [
+    'version: 1',
+    'settings:',
+    '  gates:',
+    ...gates,
+    'rules:',
+    '  - name: all',
+    '    steps: [identify-source]',
+    '',
+  ].join('\n');
+}
