@@ -124,9 +124,14 @@ const survived = (m) =>
   `${m.injected ?? '?'} / ${(m.completed ?? 0) + (m.failedClearly ?? 0)} (${m.completed ?? '?'} completed, ${m.failedClearly ?? '?'} failed with a clear one-line error, ${m.failedUnclearly ?? '?'} failed naming no service, ${m.hung?.length ?? '?'} hung, ${m.bad?.length ?? '?'} inconsistent)`;
 const crashed = (c) =>
   `${c.seeds ?? '?'} / ${c.converged ?? '?'} (killed inside the work: ${c.killedInside ?? '?'}; lost: ${c.lost ?? '?'}; rotated twice: ${c.rotatedTwice ?? '?'}; contradictory records: ${c.contradictoryRecords ?? '?'})`;
+/** Per secret: the current version is the one made for the alert (or at least enabled), the read version disabled. */
 const secretsOnce = (secrets) =>
-  secrets && Object.values(secrets).every((x) => x.currentEnabled && x.nothingLost && x.readVersionDisabled !== false)
-    ? 'every secret with a current enabled version, nothing lost'
+  secrets &&
+  Object.keys(secrets).length > 0 &&
+  Object.values(secrets).every(
+    (x) => (x.currentEnabled ?? x.currentMadeForAlert) && x.nothingLost && x.readVersionDisabled !== false,
+  )
+    ? 'every secret with one current enabled version, the read version disabled, nothing lost'
     : `secrets: ${JSON.stringify(secrets ?? {})}`;
 
 /** What each suite runs in `npm test` and in `npm run reliability`, from the figures it recorded. */
