@@ -6,6 +6,7 @@ import { runTriageAction } from '../modes/triage.js';
 import { runRemediateAction } from '../modes/remediate.js';
 import { runRotateAction } from '../modes/rotate.js';
 import { runValidateAction } from '../modes/validate.js';
+import { routeAzureLogToDebug } from './debug-log.js';
 
 const MODES = ['triage', 'remediate', 'rotate', 'validate'] as const;
 type Mode = (typeof MODES)[number];
@@ -37,6 +38,7 @@ function readMode(): Mode {
 export async function run(): Promise<void> {
   try {
     const mode = readMode();
+    routeAzureLogToDebug();
     const runner = runners[mode];
     if (!runner) throw new UserError(`mode ${mode} is not available yet`);
     await runner(coreLogger);

@@ -72,5 +72,9 @@ export function createOctokit(token: string, log: Logger, baseUrl?: string): Oct
     const fetch = (options.request?.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch;
     options.request = { ...options.request, fetch: fetchWithTimeout(fetch, ms) };
   });
+  // The route template (`/repos/{owner}/{repo}/issues`), never the token: shown with step debug logging only.
+  octokit.hook.after('request', (response, options) =>
+    log.debug(`GitHub ${options.method} ${options.url}: ${response.status}`),
+  );
   return octokit;
 }

@@ -29,7 +29,11 @@ describe('secret hygiene: triage', () => {
         const refire = await triage(sandbox);
         expect(debugRun.exitCode).toBe(0);
         expect(refire.exitCode).toBe(0);
-        expect(debugRun.stdout).toContain('::debug::'); // debug output was on
+        // Debug output was on, with a line per Azure and GitHub request: what this scan reads for leaks.
+        expect(debugRun.stdout).toMatch(
+          /^::debug::azure:kv-alert-playbook:info GET management\.azure\.com\/subscriptions\/\S+: 200 in \d+ ms$/m,
+        );
+        expect(debugRun.stdout).toMatch(/^::debug::GitHub POST \/repos\/\{owner\}\/\{repo\}\/issues: 201$/m);
         expect(sandbox.github.comments.length).toBeGreaterThan(0);
         const runs = [debugRun, refire];
         figures.runs += runs.length;
