@@ -8,7 +8,13 @@ import { describeFailure, errorMessage } from '../errors.js';
 import type { AccessPolicyEntry, RoleAssignment } from '../findings/types.js';
 import type { Plan, RevokeAccessAction } from '../plan/types.js';
 import { describeAccessEntry, findAccessEntry, sameAccessEntry, type FieldDiff } from './remediate-state.js';
-import type { DriftOptions, RemediateContext, RemediateResult } from './remediate-types.js';
+import {
+  EARLIER_RUN,
+  type Change,
+  type DriftOptions,
+  type RemediateContext,
+  type RemediateResult,
+} from './remediate-types.js';
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -55,10 +61,19 @@ export async function setAccessEntry(
   }
   const now = findAccessEntry(state.accessPolicies, principal.objectId, principal.applicationId);
   if (sameAccessEntry(now, target)) {
+    const message = `the access-policy entry is already: ${describeAccessEntry(target)}`;
+    if (sameAccessEntry(from, target)) return { ...result, status: 'already-done', message };
+    const earlier = {
+      what: `access policy of ${principal.objectId}`,
+      before: describeAccessEntry(from),
+      after: describeAccessEntry(target),
+      earlierRun: true,
+    };
     return {
       ...result,
       status: 'already-done',
-      message: `the access-policy entry is already: ${describeAccessEntry(target)}`,
+      message: `${message}; ${EARLIER_RUN}`,
+      changes: [earlier],
     };
   }
   if (!sameAccessEntry(now, from) && options.force) {
@@ -143,6 +158,15 @@ async function deleteAssignments(
   }
   const current = (await listPrincipalRoleAssignments(ctx.az, plan.vault.resourceId, objectId)).vault;
   const present = planned.filter((p) => current.some((c) => same(c.id, p.id)));
+  // Planned, in the snapshot and gone now: an earlier run deleted them (perhaps without recording it).
+  const gone = planned
+    .filter((p) => !present.includes(p) && plan.snapshot.roleAssignments?.some((s) => same(s.id, p.id)))
+    .map((a) => ({
+      what: `role assignment ${a.id}`,
+      before: describeAssignment(a),
+      after: 'deleted',
+      earlierRun: true,
+    }));
   const others = current.filter((c) => !planned.some((p) => same(c.id, p.id)));
   if (others.length > 0) {
     result.notes.push(
@@ -150,7 +174,8 @@ async function deleteAssignments(
     );
   }
   if (present.length === 0) {
-    return { ...result, status: 'already-done', message: 'the planned role assignments are already gone' };
+    const message = `the planned role assignments are already gone${gone.length ? `: ${EARLIER_RUN}` : ''}`;
+    return { ...result, status: 'already-done', message, changes: gone };
   }
   const changes = present.map((a) => ({
     what: `role assignment ${a.id}`,
@@ -158,8 +183,13 @@ async function deleteAssignments(
     after: 'deleted',
   }));
   if (ctx.dryRun)
-    return { ...result, status: 'dry-run', message: `would delete ${present.length} role assignment(s)`, changes };
-  const done: typeof changes = [];
+    return {
+      ...result,
+      status: 'dry-run',
+      message: `would delete ${present.length} role assignment(s)`,
+      changes: [...gone, ...changes],
+    };
+  const done: Change[] = [...gone];
   for (const [i, a] of present.entries()) {
     try {
       await deleteRoleAssignment(ctx.az, a.id);
@@ -170,12 +200,13 @@ async function deleteAssignments(
         changes: done,
         status: 'failed',
         // Azure's error names the assignment's full id already; its name and role keep the line short.
-        message: `deleting role assignment ${a.id.split('/').pop()} (${roleOf(a)}) failed after ${done.length} of ${present.length}: ${errorMessage(error)}`,
+        message: `deleting role assignment ${a.id.split('/').pop()} (${roleOf(a)}) failed after ${i} of ${present.length}: ${errorMessage(error)}`,
       };
     }
   }
-  ctx.log.info(`deleted ${done.length} role assignment(s) of ${objectId} on ${plan.vault.name}`);
-  return { ...result, status: 'applied', message: `deleted ${done.length} role assignment(s)`, changes: done };
+  ctx.log.info(`deleted ${present.length} role assignment(s) of ${objectId} on ${plan.vault.name}`);
+  const message = `deleted ${present.length} role assignment(s)${gone.length ? `; ${gone.length} more found deleted: ${EARLIER_RUN}` : ''}`;
+  return { ...result, status: 'applied', message, changes: done };
 }
 
 export async function applyRevokeAccess(

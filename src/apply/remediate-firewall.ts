@@ -6,7 +6,7 @@ import { describeFailure } from '../errors.js';
 import type { NetworkRules } from '../plan/firewall.js';
 import type { FirewallAction, Plan } from '../plan/types.js';
 import { describeNetworkRules, networkRulesDiff, sameNetworkRules } from './remediate-state.js';
-import type { DriftOptions, RemediateContext, RemediateResult } from './remediate-types.js';
+import { EARLIER_RUN, type DriftOptions, type RemediateContext, type RemediateResult } from './remediate-types.js';
 
 /** The ARM body for the planned rules; vnet rules that already exist keep their flags. */
 export function networkRuleSet(planned: NetworkRules, current: NetworkRuleSet | undefined): NetworkRuleSet {
@@ -36,7 +36,13 @@ export async function setNetworkRules(
   const now = toVaultState(vault, resourceId).networkAcls;
   const result = { ...base, changes: [], notes: [] as string[] };
   if (sameNetworkRules(now, target)) {
-    return { ...result, status: 'already-done', message: 'the vault firewall already has these rules' };
+    if (!from || sameNetworkRules(from, target)) {
+      return { ...result, status: 'already-done', message: 'the vault firewall already has these rules' };
+    }
+    const before = describeNetworkRules(from);
+    const earlier = { what: 'vault firewall', before, after: describeNetworkRules(target), earlierRun: true };
+    const message = `the vault firewall already has these rules: ${EARLIER_RUN}`;
+    return { ...result, status: 'already-done', message, changes: [earlier] };
   }
   if (!from) return { ...result, status: 'refused', message: 'the plan has no snapshot of the network rules' };
   if (!sameNetworkRules(now, from)) {

@@ -17,13 +17,21 @@ export interface Change {
   what: string;
   before: string;
   after: string;
+  /**
+   * Found made: the end state held and the vault no longer matched the state the action starts from (`before`), so
+   * an earlier run of the plan made it, perhaps without recording it (killed before its comment). Recorded again.
+   */
+  earlierRun?: boolean;
 }
+
+/** Why a change found made is put down to an earlier run, for the result's message. */
+export const EARLIER_RUN = 'an earlier run of this plan made the change, as far as this run can tell';
 
 export interface RemediateResult {
   actionId: string;
   kind: 'firewall' | 'revoke-access';
   /**
-   * applied: changed now; already-done: the end state already held; refused: the vault drifted from the snapshot
+   * applied: changed now; already-done: the end state already held (changes: those an earlier run made); refused: the vault drifted from the snapshot
    * or the action is not allowed (see message, drift); failed: the write failed; dry-run: would apply `changes`.
    */
   status: 'applied' | 'already-done' | 'refused' | 'failed' | 'dry-run';

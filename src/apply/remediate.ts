@@ -1,6 +1,7 @@
 // The remediate gate's executors, one action at a time, in plan order. Each re-reads the vault and decides on its
-// own: already done, apply, or refuse on drift; one refused or failed action does not stop the others (they
-// touch different state), and the record shows each outcome. Before any of them, the identity's permissions on
+// own: already done (when the vault no longer has the snapshot's state, by an earlier run that may have died before
+// its comment: the change is recorded again), apply, or refuse on drift; one refused or failed action does not stop
+// the others (they touch different state), and the record shows each outcome. Before any of them, the identity's permissions on
 // the vault are checked: a gate whose identity lacks a role for one action changes nothing at all.
 import { allows, callerPermissions } from '../azure/permissions.js';
 import { describeFailure, errorMessage } from '../errors.js';

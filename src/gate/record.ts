@@ -38,11 +38,16 @@ const cell = (text: string, max = 300): Markdown => inline(text, { max });
 /** Values from Azure (rules, permissions, ids) read best verbatim. */
 const value = (text: string): Markdown => code(text, { table: true, max: 1000 });
 
+/** An action found done by an earlier run of the plan reads as applied: its changes are on this record. */
+function remediateStatus(r: RemediateResult): string {
+  return r.status === 'already-done' && r.changes.some((c) => c.earlierRun) ? 'applied by an earlier run' : r.status;
+}
+
 function remediateSection(results: RemediateResult[], undo: boolean): string[] {
   const out: string[] = [
     table(
       ['Action', 'Result', 'Detail'],
-      results.map((r) => [code(r.actionId, { table: true }), literal(r.status), cell(r.message)]),
+      results.map((r) => [code(r.actionId, { table: true }), literal(remediateStatus(r)), cell(r.message)]),
     ),
   ];
   const changes = results.flatMap((r) => r.changes.map((c) => ({ id: r.actionId, ...c })));
@@ -53,7 +58,12 @@ function remediateSection(results: RemediateResult[], undo: boolean): string[] {
       '',
       table(
         ['Action', 'What', 'Before', 'After'],
-        changes.map((c) => [code(c.id, { table: true }), cell(c.what), value(c.before), value(c.after)]),
+        changes.map((c) => [
+          code(c.id, { table: true }),
+          cell(c.earlierRun ? `${c.what} (by an earlier run)` : c.what),
+          value(c.before),
+          value(c.after),
+        ]),
       ),
     );
   }
@@ -77,7 +87,7 @@ function remediateSection(results: RemediateResult[], undo: boolean): string[] {
   }
   const notes = results.flatMap((r) => r.notes.map((n) => `- ${code(r.actionId)}: ${cell(n, 1000)}`));
   if (notes.length) out.push('', '**Notes**', '', ...notes);
-  if (undo && results.some((r) => r.status === 'applied')) {
+  if (undo && (results.some((r) => r.status === 'applied') || changes.some((c) => c.earlierRun))) {
     out.push(
       '',
       "**Undo:** with this plan (the triage job's `plan` output) saved as `plan.json`, run `kv-alert-playbook rollback --plan plan.json --gate remediate`. It restores the snapshot's network rules and access-policy entry and lists any later change it would overwrite (then it asks for `--force`). Deleted role assignments are listed with the command an administrator runs to recreate them.",

@@ -1,7 +1,8 @@
 // Crash and resume: the remediate and the rotate job, run through dist/index.js against the sandbox, are killed
 // with SIGKILL (as a cancelled runner is) at seeded moments, then run again. The re-run must converge to the
-// planned end state: nothing lost, nothing rotated twice, the temporary runner firewall rule gone, and no two
-// records on the issue that contradict each other. Key Vault and ARM answer slowly so the kills land between the
+// planned end state: nothing lost, nothing rotated twice, the temporary runner firewall rule gone, no two
+// records on the issue that contradict each other, and every change on the issue (one the killed run made and
+// never recorded is on the re-run's comment). Key Vault and ARM answer slowly so the kills land between the
 // job's writes; the figures count how many did. Each seed has its own sandbox, so seeds run concurrently.
 // `npm test` runs 3 seeds per mode; KV_RELIABILITY=full (`npm run reliability`) runs 50; KV_CRASH_SEEDS overrides.
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,9 @@ const READ: Record<string, string> = {
 const MARKER = rotationMarker(scenario.azure.alerts![0]!.name);
 /** One object at a time, so the work has many moments between writes. */
 const SEQUENTIAL = { KV_ALERT_PLAYBOOK_CONCURRENCY: '1' };
+/** How the re-run's comment records a temporary runner rule a killed run left (after the rule itself). */
+const RULE_LEFT_REMOVED =
+  "for the runner's address, left on the vault by an earlier run that was stopped, was removed.";
 const KILLER = fileURLToPath(new URL('./crash-kill.mjs', import.meta.url));
 
 const latency = (ms: number): FaultRule[] => [
@@ -135,6 +139,8 @@ interface SeedOutcome {
   unrecorded: number;
   /** Rotate: the kill left the temporary firewall rule in the vault. */
   ruleLeftByKill: boolean;
+  /** Rotate: the kill left the rule and no gate comment says it was removed. */
+  ruleUnrecorded: boolean;
 }
 
 interface Mode {
@@ -151,7 +157,7 @@ interface Mode {
   check(
     s: Sandbox,
     start: Start,
-  ): Omit<SeedOutcome, 'progress' | 'total' | 'ruleLeftByKill' | 'converged'> & {
+  ): Omit<SeedOutcome, 'progress' | 'total' | 'ruleLeftByKill' | 'ruleUnrecorded' | 'converged'> & {
     problems: string[];
   };
 }
@@ -218,7 +224,12 @@ const remediate: Mode = {
       for (const [id, status] of rows(c)) if (status === 'applied') applied.set(id!, (applied.get(id!) ?? 0) + 1);
     const contradictory = [...applied.values()].filter((n) => n > 1).length;
     if (contradictory) problems.push(`${contradictory} action(s) recorded as applied by two runs`);
-    const unrecorded = ['remediate-1-firewall', 'remediate-2-revoke-access'].filter((id) => !applied.has(id)).length;
+    // A change the killed run made without recording it is on the re-run's comment as applied by an earlier run.
+    const shown = new Set(applied.keys());
+    for (const c of comments)
+      for (const [id, status] of rows(c)) if (status === 'applied by an earlier run') shown.add(id!);
+    const unrecorded = ['remediate-1-firewall', 'remediate-2-revoke-access'].filter((id) => !shown.has(id)).length;
+    if (unrecorded) problems.push(`${unrecorded} change(s) no gate comment shows as applied`);
     const last = comments.at(-1) ?? '';
     if (!/Still waiting: the rotate gate/.test(last))
       problems.push('the last gate comment does not say rotate is pending');
@@ -299,10 +310,12 @@ const rotate: Mode = {
         if (!object?.startsWith('secret ')) continue;
         if (version && version !== '-') newVersions.set(object, (newVersions.get(object) ?? new Set()).add(version));
         if (outcome === 'rotated') rotatedNow.set(object, (rotatedNow.get(object) ?? 0) + 1);
-        for (const v of disabled?.split(', ') ?? []) disabledShown.add(v);
+        // A version the re-run found disabled is shown as "<version> (already)".
+        for (const v of disabled?.split(', ') ?? []) disabledShown.add(v.replace(/ \(already\)$/, ''));
       }
     }
     const unrecorded = Object.values(READ).filter((v) => !disabledShown.has(v)).length;
+    if (unrecorded) problems.push(`${unrecorded} disabled version(s) no gate comment shows`);
     const contradictory =
       [...newVersions.values()].filter((v) => v.size > 1).length + [...rotatedNow.values()].filter((n) => n > 1).length;
     if (contradictory) problems.push(`${contradictory} contradictory records in ${comments.length} comments`);
@@ -370,6 +383,7 @@ afterAll(async () => {
             : {
                 disablesUnrecorded: list.reduce((n, o) => n + o.unrecorded, 0),
                 ruleLeftByKill: list.filter((o) => o.ruleLeftByKill).length,
+                ruleRemovalsUnrecorded: list.filter((o) => o.ruleUnrecorded).length,
               }),
         },
       ]),
@@ -420,13 +434,19 @@ for (const mode of [remediate, rotate]) {
           const commentsBefore = s.github.comments.length;
           const rerun: RunResult = await runJob(s, mode.name, input);
           const result = mode.check(s, start);
+          const ruleUnrecorded =
+            ruleLeftByKill &&
+            !gateComments(s, mode.title).some((c) => c.includes(`\`${RUNNER_ADDRESS}/32\` ${RULE_LEFT_REMOVED}`));
+          if (ruleUnrecorded) result.problems.push('no gate comment says the rule the kill left was removed');
           // The converged run records itself once.
           const written = s.github.comments.slice(commentsBefore).map((c) => c.body.split('\n')[0]);
           if (written.join() !== `### ${mode.title} gate`)
             result.problems.push(`the re-run wrote: ${written.join('; ')}`);
           if (rerun.exitCode !== 0) result.problems.push(`the re-run exited ${rerun.exitCode}`);
           const converged = result.problems.length === 0;
-          outcomes.get(mode.name)!.push({ ...result, converged, progress, total: mode.total, ruleLeftByKill });
+          outcomes
+            .get(mode.name)!
+            .push({ ...result, converged, progress, total: mode.total, ruleLeftByKill, ruleUnrecorded });
           if (process.env.KV_CRASH_VERBOSE)
             console.log(`${mode.name} seed ${i + 1}: killed at ${killAfterMs} ms, progress ${progress}`, result);
           // Killed, or done before the moment came: never failed on its own.

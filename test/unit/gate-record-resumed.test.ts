@@ -1,17 +1,75 @@
 // A gate run re-run after a crash: what the killed run changed and never recorded is on the re-run's comment
-// (versions found disabled, a temporary runner rule left on the vault), with the way to undo it.
+// (remediate changes found made, versions found disabled, a temporary runner rule left on the vault), with the way
+// to undo it.
 import { describe, expect, it } from 'vitest';
 import type { TemporaryFirewallRule } from '../../src/apply/firewall-exception.js';
+import type { RemediateResult } from '../../src/apply/remediate-types.js';
 import { objectResult, type ObjectResult } from '../../src/apply/rotate-types.js';
 import { renderGateComment } from '../../src/gate/record.js';
 
 const hostile = '@octo-org/admins <img src=x> [x](https://evil.example) | #1';
 
+const approval = {
+  approved: true as const,
+  environment: 'keyvault-remediation',
+  approvedBy: ['alice'],
+  reviewers: ['alice'],
+};
+
+function remediateComment(results: RemediateResult[]): string {
+  return renderGateComment({
+    gate: 'remediate',
+    planSha256: 'a'.repeat(64),
+    approval,
+    alert: { id: 'x', systemAlertId: 'a', alertType: 'KV_TORAccess', status: 'Active', resourceIds: [] },
+    remediate: results,
+    closing: false,
+    pending: ['rotate'],
+  });
+}
+
+const firewallFound = (before: string): RemediateResult => ({
+  actionId: 'remediate-1-firewall',
+  kind: 'firewall',
+  status: 'already-done',
+  message: 'the vault firewall already has these rules: an earlier run of this plan made the change',
+  changes: [{ what: 'vault firewall', before, after: 'defaultAction Deny', earlierRun: true }],
+  notes: [],
+});
+
+describe('remediate changes a killed run made', () => {
+  it('read as applied by an earlier run, with before and after and the undo line', () => {
+    const body = remediateComment([firewallFound('defaultAction Allow')]);
+    expect(body).toContain('| `remediate-1-firewall` | applied by an earlier run |');
+    expect(body).toContain(
+      '| `remediate-1-firewall` | vault firewall (by an earlier run) | `defaultAction Allow` | `defaultAction Deny` |',
+    );
+    expect(body).toContain('kv-alert-playbook rollback --plan plan.json --gate remediate');
+  });
+
+  it('an action already done with nothing found changed stays already-done, with no undo line', () => {
+    const body = remediateComment([{ ...firewallFound(''), changes: [] }]);
+    expect(body).toContain('| `remediate-1-firewall` | already-done |');
+    expect(body).not.toContain('**Changes**');
+    expect(body).not.toContain('**Undo:**');
+  });
+
+  it('keep a hostile before value inert', () => {
+    const body = remediateComment([firewallFound(hostile)]);
+    const prose = body.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
+    expect(prose).not.toContain('<img');
+    expect(prose).not.toContain('](https://');
+    for (const line of body.split('\n').filter((l) => l.startsWith('| `remediate-1'))) {
+      expect(line.split(/(?<!\\)\|/).length).toBeLessThanOrEqual(6);
+    }
+  });
+});
+
 function rotateComment(objects: ObjectResult[], rule?: TemporaryFirewallRule): string {
   return renderGateComment({
     gate: 'rotate',
     planSha256: 'a'.repeat(64),
-    approval: { approved: true, environment: 'keyvault-rotation', approvedBy: ['alice'], reviewers: ['alice'] },
+    approval: { ...approval, environment: 'keyvault-rotation' },
     alert: { id: 'x', systemAlertId: 'a', alertType: 'KV_TORAccess', status: 'Active', resourceIds: [] },
     rotate: [
       {
