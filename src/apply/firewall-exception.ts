@@ -129,7 +129,7 @@ export function firewallException(
       });
     } catch (error) {
       throw new Error(
-        `vault ${vault.name}: the firewall denies this runner (${address}) and adding the temporary rule ${cidr} failed (it needs Key Vault Contributor on the vault; else run on a runner inside an allowed network): ${describeError(error)}`,
+        `vault ${vault.name}: adding the temporary firewall rule ${cidr} failed (Azure: ${describeError(error)}); it needs Key Vault Contributor on the vault, or run the job inside an allowed network`,
       );
     }
     rule = { vault: vault.name, rule: cidr, added: true, removed: false };

@@ -335,6 +335,9 @@ const MODES: ModeSpec[] = [
   },
 ];
 
+/** The clean re-run's request timeout: the product's default, so only the injected faults can fail a call. */
+const CLEAN_REQUEST_TIMEOUT_MS = 60_000;
+
 const FULL = process.env.KV_RELIABILITY === 'full';
 /** The cells `npm test` runs: per mode a retried write, a write that keeps failing, and a failure found before. */
 const FAST = new Set([
@@ -478,7 +481,7 @@ describe.concurrent('fault matrix: remediate and rotate', () => {
         if (!completed) {
           // The same job run again once the service is back: it must converge, rotating nothing twice.
           sandbox.faults.clear();
-          const rerun = await gatedRun(sandbox, mode.gate, plan);
+          const rerun = await gatedRun(sandbox, mode.gate, plan, { requestTimeoutMs: CLEAN_REQUEST_TIMEOUT_MS });
           runs.push(rerun);
           rerunProblems = [
             ...(rerun.exitCode === 0 ? [] : [`the re-run exited ${rerun.exitCode}`]),

@@ -55,13 +55,26 @@ export async function approvedIncident(sandbox: Sandbox, gate: Gate, plan: Plan)
   approve(sandbox, GATE_ENVIRONMENT[gate]);
 }
 
-/** One gated job for the plan through dist/index.js, bounded like every reliability run. */
-export function gatedRun(sandbox: Sandbox, gate: Gate, plan: Plan, timeoutMs = RUN_BOUND_MS): Promise<RunResult> {
+/**
+ * One gated job for the plan through dist/index.js, bounded like every reliability run, with REQUEST_TIMEOUT_MS
+ * unless `requestTimeoutMs` says otherwise (a run without faults is better off with the product's default: on a
+ * loaded machine a few seconds can pass between a request and the child reading its answer).
+ */
+export function gatedRun(
+  sandbox: Sandbox,
+  gate: Gate,
+  plan: Plan,
+  options: { timeoutMs?: number; requestTimeoutMs?: number } = {},
+): Promise<RunResult> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   return runJob(
     sandbox,
     gate,
     { plan: JSON.stringify(plan) },
-    { timeoutMs, env: { KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } },
+    {
+      timeoutMs: options.timeoutMs ?? RUN_BOUND_MS,
+      env: { KV_ALERT_PLAYBOOK_REQUEST_TIMEOUT_MS: String(requestTimeoutMs) },
+    },
   );
 }
 
