@@ -16,11 +16,14 @@ function summary(r: RotateResult): string {
   return failed ? `${line}; ${failed.type} ${failed.name}: ${failed.error}` : line;
 }
 
-/** A temporary firewall rule the run added and could not remove leaves the gate incomplete: someone must remove it. */
-function ruleLeftBehind(results: RotateResult[]): string | undefined {
-  const rule = results.find(
-    (r) => r.temporaryFirewallRule?.added && !r.temporaryFirewallRule.removed,
-  )?.temporaryFirewallRule;
+/**
+ * A temporary firewall rule of ours still on the vault (added by this run, or left by an interrupted earlier one)
+ * leaves the gate incomplete: someone must remove it, or run the job again.
+ */
+export function ruleLeftBehind(results: RotateResult[]): string | undefined {
+  const rule = results
+    .map((r) => r.temporaryFirewallRule)
+    .find((t) => t && (t.added || t.leftByEarlierRun) && !t.removed);
   return (
     rule && `the temporary firewall rule ${rule.rule} is still on vault ${rule.vault}: ${rule.error ?? 'not removed'}`
   );
