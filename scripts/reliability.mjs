@@ -181,6 +181,16 @@ const findings = [
   conditional write, so two runs that both list no version made for the alert both write one. They converge: the
   newest stays current and the other is disabled and named as a duplicate on the issue. Last race: versions
   written per secret ${JSON.stringify(cg.rotate?.versionsWrittenPerSecret ?? {})}; ${secretsOnce(cg.rotate?.secrets)}.`,
+  `- **F8 — gated failures that name no service (open).** The run fails with one line and a consistent vault, and
+  a re-run converges, but the line does not say which service failed: an Entra token failure in remediate or
+  rotate reads "could not read alert … from Microsoft Defender for Cloud (the identity needs Security Reader)"
+  (src/gate/verify.ts), a failed approvals read does not say GitHub, rotate's Key Vault errors read
+  "secret db-password: HTTP 500 …" and a Key Vault timeout "The operation was aborted" (describeError in
+  src/apply/rotate-calls.ts). Cells now: ${(fr.failedUnclearly ?? 0) + (fo.failedUnclearly ?? 0)} of
+  ${(fr.injected ?? 0) + (fo.injected ?? 0)}, listed under "Failures" above.`,
+  `- **F9 — some transient 429s are not retried (open).** The GitHub OIDC token on a 429 (even with
+  \`Retry-After\`), and rotate's ARM vault read and Key Vault firewall probe on a 429 without \`Retry-After\`, fail
+  the run clearly where a retry would have completed it; nothing is half-done and a re-run converges.`,
 ];
 
 const md = `# Reliability and security figures

@@ -23,10 +23,22 @@ function checkPath(path: string): void {
   }
 }
 
+/**
+ * The resource a path names, as a reader needs it: its provider type and name, under its parent resource when it
+ * has one (`vaults/kv-prod/Microsoft.Authorization/roleAssignments/…`); the subscription and resource group are
+ * the run's context, and the full path made error lines too long to read.
+ */
+export function resourceOf(path: string): string {
+  const parts = path.split('/providers/');
+  const own = parts.at(-1)!;
+  const parent = parts.length > 2 ? parts.at(-2)!.split('/').slice(-2).join('/') : undefined;
+  return parent ? `${parent}/${own}` : own;
+}
+
 function failure(method: string, path: string, status: string, body: unknown): UserError {
   const err = (body as ArmErrorBody | undefined)?.error;
   const what = err?.code ? `${err.code}: ${err.message ?? ''}`.trim() : `HTTP ${status}`;
-  return new UserError(`Azure ${method} ${path}: ${what}`);
+  return new UserError(`Azure ${method} ${resourceOf(path)}: ${what}`);
 }
 
 export function createArmClient(cloud: Cloud, credential: TokenCredential, options: AzureClientOptions): ArmClient {

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordFigures } from '../corpus/support.js';
 import {
+  FAULTS,
   leaks,
   REQUEST_TIMEOUT_MS,
   RUN_BOUND_MS,
@@ -32,20 +33,6 @@ const ROUTES: { name: string; service: Service; method: string; path: RegExp }[]
   { name: 'GitHub labels list', service: 'github', method: 'GET', path: /^\/repos\/[^/]+\/[^/]+\/labels\?/ },
   { name: 'GitHub label create', service: 'github', method: 'POST', path: /^\/repos\/[^/]+\/[^/]+\/labels$/ },
   { name: 'GitHub issue create', service: 'github', method: 'POST', path: /^\/repos\/[^/]+\/[^/]+\/issues$/ },
-];
-
-/** Transient faults hit the first two requests of the route (a hang the first one); persistent ones all. */
-const FAULTS: { name: string; fault: FaultRule['fault']; first?: number }[] = [
-  { name: '429 Retry-After 1', fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, first: 2 },
-  { name: '429 no Retry-After', fault: { kind: 'status', status: 429 }, first: 2 },
-  { name: '500', fault: { kind: 'status', status: 500 }, first: 2 },
-  { name: '503', fault: { kind: 'status', status: 503 }, first: 2 },
-  { name: 'reset', fault: { kind: 'reset' }, first: 2 },
-  { name: 'hang', fault: { kind: 'hang' }, first: 1 },
-  // Persistent: every request of the route fails, so retries cannot win; the run must fail clearly or carry on
-  // without what that route gives (a finding that says so).
-  { name: '500 always', fault: { kind: 'status', status: 500 } },
-  { name: 'reset always', fault: { kind: 'reset' } },
 ];
 
 const FULL = process.env.KV_RELIABILITY === 'full';
