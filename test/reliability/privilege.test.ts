@@ -473,7 +473,8 @@ const REFUSED: GatedCase[] = [
     gate: 'rotate',
     vault: 'rbac-firewalled',
     grants: ROTATE,
-    names: /Key Vault Contributor.*Microsoft\.KeyVault\/vaults\/write/,
+    // Azure's AuthorizationFailed names the action; the action's hint names the role that grants it.
+    names: /Microsoft\.KeyVault\/vaults\/write.*Key Vault Contributor/,
   },
   {
     label: 'rotate: without Security Reader',
