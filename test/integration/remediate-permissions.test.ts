@@ -4,16 +4,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyRemediateActions } from '../../src/apply/remediate.js';
 import type { Logger } from '../../src/log.js';
-import type { Plan, PlanAction } from '../../src/plan/types.js';
+import type { Plan } from '../../src/plan/types.js';
 import type { RoleName } from '../sandbox/azure/scenario.js';
 import { loadScenario, startSandbox, type FaultRule, type Sandbox } from '../sandbox/index.js';
 import { responderAzure } from '../support/azure.js';
+import { RBAC_VAULT_FIREWALL, plannedAssignments, userOffRbacVault } from '../support/plans.js';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-hr/providers/Microsoft.KeyVault/vaults/kv-hr-prod`;
 const SELF = '1a2b3c4d-0000-4000-8000-0000000000a1';
 const USER = '1a2b3c4d-0000-4000-8000-0000000000c3';
-const ALLOW_LIST = ['203.0.113.0/24', '198.51.100.10/32'];
+const ALLOW_LIST = RBAC_VAULT_FIREWALL.ipRules;
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => sandbox?.close());
@@ -33,36 +34,8 @@ async function start(roles: RoleName[], faults: FaultRule[] = []) {
 }
 
 function plan(s: Sandbox): Plan {
-  const assignment = s.azure.roleAssignments.find((a) => a.principalId === USER)!;
-  const deleted = {
-    id: `${assignment.scope}/providers/Microsoft.Authorization/roleAssignments/${assignment.name}`,
-    principalId: USER,
-    roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
-    scope: assignment.scope,
-  };
-  const firewall = { defaultAction: 'Deny' as const, bypass: 'AzureServices' as const, virtualNetworkRules: [] };
-  const actions: PlanAction[] = [
-    {
-      id: 'remediate-1-firewall',
-      kind: 'firewall',
-      gate: 'remediate',
-      params: {
-        after: { ...firewall, ipRules: ['198.51.100.10/32'] },
-        added: [],
-        removed: ['203.0.113.0/24'],
-        lockedOut: [],
-        skipped: [],
-      },
-      reason: "take the user's network off the allow-list",
-    },
-    {
-      id: 'remediate-2-revoke-access',
-      kind: 'revoke-access',
-      gate: 'remediate',
-      params: { objectId: USER, mode: 'remove', deleteRoleAssignments: [deleted] },
-      reason: "delete the user's role assignment",
-    },
-  ];
+  const deleted = plannedAssignments(s, USER);
+  const actions = userOffRbacVault(USER, deleted);
   return {
     format: 1,
     alertId: '2517538088322968242_user-0002',
@@ -72,7 +45,7 @@ function plan(s: Sandbox): Plan {
     maxAge: 'P7D',
     playbookSha256: 'c'.repeat(64),
     rules: ['principal-anomaly'],
-    snapshot: { networkAcls: { ...firewall, ipRules: ALLOW_LIST }, accessPolicy: null, roleAssignments: [deleted] },
+    snapshot: { networkAcls: RBAC_VAULT_FIREWALL, accessPolicy: null, roleAssignments: deleted },
     actions,
     notPlanned: [],
   };

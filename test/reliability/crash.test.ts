@@ -10,14 +10,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TAG_ALERT_ID, rotationMarker } from '../../src/apply/rotate.js';
 import { TAG_TEMPORARY_RULE } from '../../src/apply/firewall-exception.js';
 import type { RoleAssignment } from '../../src/findings/types.js';
-import type { FirewallAction, Plan, PlanAction } from '../../src/plan/types.js';
+import type { FirewallAction, Plan } from '../../src/plan/types.js';
 import { recordFigures } from '../corpus/support.js';
 import { approve, openIncident, responder, runJob, torPlan } from '../e2e/support.js';
 import { roleDefinitionId } from '../sandbox/azure/roles.js';
 import { seededRandom } from '../sandbox/core/index.js';
 import type { RunResult } from '../sandbox/harness.js';
 import { loadScenario, startSandbox, type FaultRule, type Sandbox } from '../sandbox/index.js';
-import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
+import { FIREWALL_ON, OPEN_FIREWALL, rotateReadSecrets, secretsRead } from '../support/plans.js';
 
 const FULL = process.env.KV_RELIABILITY === 'full';
 const SEEDS = Number(process.env.KV_CRASH_SEEDS ?? (FULL ? 50 : 3));
@@ -45,19 +45,8 @@ const latency = (ms: number): FaultRule[] => [
   { service: 'keyvault', fault: { kind: 'latency', ms } },
 ];
 
-const ROTATE_ACTION: PlanAction = {
-  id: 'rotate-1-rotate-secrets',
-  kind: 'rotate-secrets',
-  gate: 'rotate',
-  params: {
-    secrets: Object.entries(READ).map(([name, v]) => ({ name, compromisedVersions: [v] })),
-    disable: 'accessed-versions',
-    generator: { length: 32, charset: 'alphanumeric' },
-    allSecrets: false,
-  },
-  reason: 'rule access-from-suspicious-ip: rotate the secrets the caller read',
-};
-const SECRETS_READ = Object.entries(READ).map(([name, v]) => ({ name, versionsRead: [v] }));
+const ROTATE_ACTION = rotateReadSecrets(READ);
+const SECRETS_READ = secretsRead(READ);
 
 const callerAssignmentState = (s: Sandbox) =>
   s.azure.roleAssignments.find((r) => r.principalId === CALLER && r.scope.endsWith(`/vaults/${VAULT}`))!;

@@ -12,10 +12,9 @@ import { planHash } from '../../src/plan/canonical.js';
 import type { FirewallAction, Plan } from '../../src/plan/types.js';
 import { recordFigures } from '../corpus/support.js';
 import { torPlan } from '../e2e/support.js';
-import { ROLES } from '../sandbox/azure/roles.js';
 import type { NetworkAcls, Vault } from '../sandbox/azure/state.js';
 import type { SandboxScenario } from '../sandbox/scenario.js';
-import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
+import { FIREWALL_ON, OPEN_FIREWALL, plannedAssignments, rotateReadSecrets, secretsRead } from '../support/plans.js';
 import {
   approvedIncident,
   classify,
@@ -55,15 +54,7 @@ const PLANNED_FIREWALL: NetworkAcls = (() => {
 /** A remediate plan: the firewall on, and the TOR caller's role assignment on the vault removed. */
 function remediatePlan(sandbox: Sandbox): Plan {
   const s = sandbox.scenario;
-  const assignments = sandbox.azure.roleAssignments
-    .filter((a) => a.principalId === TOR_CALLER)
-    .map((a) => ({
-      id: `${a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`,
-      principalId: a.principalId,
-      roleDefinitionId: `/subscriptions/${s.azure.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[a.role].id}`,
-      roleName: a.role,
-      scope: a.scope,
-    }));
+  const assignments = plannedAssignments(sandbox, TOR_CALLER);
   return torPlan(
     s,
     [
@@ -82,24 +73,7 @@ function remediatePlan(sandbox: Sandbox): Plan {
 
 /** A rotate plan: the three secrets the caller read, the versions read disabled (as test/e2e/rotate-crash does). */
 function rotatePlan(sandbox: Sandbox): Plan {
-  return torPlan(
-    sandbox.scenario,
-    [
-      {
-        id: 'rotate-1-rotate-secrets',
-        kind: 'rotate-secrets',
-        gate: 'rotate',
-        params: {
-          secrets: Object.entries(READ).map(([name, v]) => ({ name, compromisedVersions: [v] })),
-          disable: 'accessed-versions',
-          generator: { length: 32, charset: 'alphanumeric' },
-          allSecrets: false,
-        },
-        reason: 'rule access-from-suspicious-ip: rotate the secrets the caller read',
-      },
-    ],
-    { snapshot: { secrets: Object.entries(READ).map(([name, v]) => ({ name, versionsRead: [v] })) } },
-  );
+  return torPlan(sandbox.scenario, [rotateReadSecrets(READ)], { snapshot: { secrets: secretsRead(READ) } });
 }
 
 /** The vault after remediate (firewall on), with the rotate job's runner outside it. */

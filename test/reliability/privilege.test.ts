@@ -13,7 +13,13 @@ import { approve, openIncident, runJob, torPlan } from '../e2e/support.js';
 import { loadScenario } from '../sandbox/index.js';
 import type { RoleName } from '../sandbox/azure/scenario.js';
 import type { SandboxScenario } from '../sandbox/scenario.js';
-import { FIREWALL_ON, OPEN_FIREWALL } from '../support/plans.js';
+import {
+  FIREWALL_ON,
+  OPEN_FIREWALL,
+  RBAC_VAULT_FIREWALL,
+  plannedAssignments,
+  userOffRbacVault,
+} from '../support/plans.js';
 import {
   RUN_BOUND_MS,
   leaks,
@@ -229,44 +235,8 @@ function gatedPlan(sandbox: Sandbox, kind: VaultKind): Plan {
   }
   const v = s.azure.vaults![0]!;
   const user = s.azure.identities!.find((i) => i.kind === 'user')!.objectId;
-  const assignments = sandbox.azure.roleAssignments
-    .filter((a) => a.principalId === user)
-    .map((a) => ({
-      id: `${a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`,
-      principalId: a.principalId,
-      roleDefinitionId: `/subscriptions/${s.azure.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
-      roleName: a.role,
-      scope: a.scope,
-    }));
-  const firewall = {
-    defaultAction: 'Deny' as const,
-    bypass: 'AzureServices' as const,
-    ipRules: ['203.0.113.0/24', '198.51.100.10/32'],
-    virtualNetworkRules: [],
-  };
-  const actions: PlanAction[] = [
-    {
-      id: 'remediate-1-firewall',
-      kind: 'firewall',
-      gate: 'remediate',
-      params: {
-        after: { ...firewall, ipRules: ['198.51.100.10/32'] },
-        added: [],
-        removed: ['203.0.113.0/24'],
-        lockedOut: [],
-        skipped: [],
-      },
-      reason: "take the user's network off the allow-list",
-    },
-    {
-      id: 'remediate-2-revoke-access',
-      kind: 'revoke-access',
-      gate: 'remediate',
-      params: { objectId: user, mode: 'remove', deleteRoleAssignments: assignments },
-      reason: 'remove the role assignments of the alert principal at the vault scope',
-    },
-    rotateSecrets(HR_READ),
-  ];
+  const assignments = plannedAssignments(sandbox, user);
+  const actions: PlanAction[] = [...userOffRbacVault(user, assignments), rotateSecrets(HR_READ)];
   return torPlan(s, actions, {
     alertId: s.azure.alerts![0]!.name,
     alertType: 'KV_UserAnomaly',
@@ -278,7 +248,7 @@ function gatedPlan(sandbox: Sandbox, kind: VaultKind): Plan {
       resourceGroup: v.resourceGroup,
     },
     snapshot: {
-      networkAcls: firewall,
+      networkAcls: RBAC_VAULT_FIREWALL,
       accessPolicy: null,
       roleAssignments: assignments,
       secrets: snapshotSecrets(HR_READ),
