@@ -2,30 +2,14 @@
 // vault's diagnostic settings, or the workspace they name. Real SDK clients against the sandbox's fake Azure, with
 // the responder's roles reduced.
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../src/alert/types.js';
+import { normalizeAlert } from '../../src/alert/normalize.js';
 import { measureImpact } from '../../src/triage/impact.js';
 import { loadScenario, startSandbox } from '../sandbox/index.js';
 import { responderAzure } from '../support/azure.js';
+import { defenderAlertResource } from '../e2e/support.js';
 
-const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
-const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;
 const SELF = '1a2b3c4d-0000-4000-8000-0000000000a1';
-
-const alert: Alert = {
-  id: '2517538088322968242_tor-0001',
-  type: 'KV_TORAccess',
-  simulated: false,
-  displayName: 'Access from a TOR exit node to a key vault',
-  severity: 'High',
-  status: 'Active',
-  startTime: '2026-11-29T10:00:00.000Z',
-  endTime: '2026-11-29T11:00:00.000Z',
-  vault: { name: 'kv-payments-prod', resourceId: VAULT_ID, subscriptionId: SUB, resourceGroup: 'rg-payments' },
-  source: { ip: '185.220.101.7' },
-  operations: [],
-  targets: [],
-  form: 'rest',
-};
+const { alert } = normalizeAlert(defenderAlertResource(loadScenario('tor-reads-three-secrets')));
 
 /** The impact's reason when the responder holds only the roles `keep` allows. */
 async function impactReason(keep: (role: string) => boolean): Promise<string> {
